@@ -25,7 +25,9 @@ struct ObjectEvent {
 
 class ObjectCache {
  public:
-  // Called once per commit() with the objects that changed since the last one.
+  // Called once per commit() with the objects that changed since the last one
+  // (not called when nothing changed). Service events carry the service's own
+  // key in service_key too; Pod and Namespace events leave it empty.
   using Listener = std::function<void(const ObjectCache&, const std::vector<ObjectEvent>&)>;
 
   void upsert(Service);
@@ -54,6 +56,9 @@ class ObjectCache {
   const std::map<std::string, Namespace>& namespaces() const { return namespaces_; }
 
  private:
+  void link_slice(const std::string& service_key, const std::string& slice_key);
+  void unlink_slice(const std::string& service_key, const std::string& slice_key);
+
   std::map<std::string, Service> services_;
   std::map<std::string, EndpointSlice> slices_;
   std::map<std::string, Pod> pods_;

@@ -61,8 +61,9 @@ struct Service {
   bool publish_not_ready_addresses = false;
 };
 
-// EndpointConditions: unset ready/serving mean true, unset terminating false
-// (the EndpointSlice API's own defaulting rule); parse applies it.
+// EndpointConditions: unset ready means true, unset serving takes ready's
+// value, unset terminating means false (the EndpointSlice API's own rule);
+// parse applies it.
 struct EndpointConditions {
   bool ready = true;
   bool serving = true;
