@@ -99,10 +99,7 @@ Result<std::unique_ptr<Datapath>> Datapath::load(const DatapathOptions& options)
   if (!tc) return std::unexpected(tc.error());
   dp->tc_ = *tc;
   auto sock = open_and_load<skiff_sock>(skiff_sock__open_opts, skiff_sock__load, skiff_sock__destroy,
-                                        options, slots, "skiff_sock", [&](skiff_sock* s) {
-                                          s->rodata->skiff_hairpin_addr = hairpin;
-                                          s->rodata->skiff_snat_addr = snat;
-                                        });
+                                        options, slots, "skiff_sock", [](skiff_sock*) {});
   if (!sock) return std::unexpected(sock.error());
   dp->sock_ = *sock;
   return dp;
@@ -156,8 +153,8 @@ Result<> Datapath::attach_tc(int ifindex) {
     LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = h.point);
     int err = bpf_tc_hook_create(&hook);
     if (err && err != -EEXIST) return fail("create clsact on ifindex " + std::to_string(ifindex), -err);
-    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .flags = BPF_TC_F_REPLACE,
-                .prog_fd = bpf_program__fd(h.prog));
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = bpf_program__fd(h.prog), .flags = BPF_TC_F_REPLACE,
+                .handle = 1, .priority = 1);
     if (err = bpf_tc_attach(&hook, &opts); err)
       return fail("attach tc program on ifindex " + std::to_string(ifindex), -err);
   }

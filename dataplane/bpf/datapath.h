@@ -13,6 +13,7 @@
 struct skiff_xdp;
 struct skiff_tc;
 struct skiff_sock;
+struct bpf_program;
 
 namespace skiff::dp {
 
@@ -44,7 +45,7 @@ class Datapath {
 
  private:
   Datapath() = default;
-  Result<> attach_link_pinned(struct bpf_program* prog, const std::string& pin_name, int target_fd,
+  Result<> attach_link_pinned(::bpf_program* prog, const std::string& pin_name, int target_fd,
                               int ifindex);
 
   DatapathOptions options_;
