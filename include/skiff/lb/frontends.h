@@ -49,6 +49,9 @@ struct ServiceFrontends {
   std::vector<kube::ParseError> problems;  // e.g. a named targetPort no slice resolves
 };
 
+// Slices not labelled for this service (same namespace, service-name label)
+// are ignored. Frontends and backends are IPv4 only (the map ABI is); IPv6
+// ones are skipped silently, SCTP ports with a problem.
 ServiceFrontends compute_frontends(const kube::Service& service,
                                    std::span<const kube::EndpointSlice* const> slices,
                                    const NodeInfo& node);
