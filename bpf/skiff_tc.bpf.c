@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tc on the host side of pod veths. Ingress (tc_from_pod) sees what a pod
+ * sends: replies of translated flows are restored first, then packets to a
+ * frontend are DNATed (SNATed to the hairpin address when a pod reaches
+ * itself). Egress (tc_to_pod) restores replies on their way into a pod
+ * (replies from remote backends that the stack routed here). */
+#include "lib/flow.h"
+#include "lib/nat.h"
+#include "lib/reject.h"
+
+static __always_inline int parse_skb(struct __sk_buff *skb, struct skiff_pkt *p)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	int r = parse_packet(data, data_end, p);
+
+	if (r == PARSE_MALFORMED)
+		count_event(SKIFF_EV_MALFORMED);
+	return r;
+}
+
+static __always_inline int apply(struct __sk_buff *skb, const struct skiff_pkt *p,
+				 const struct nat_plan *plan)
+{
+	return skb_apply_nat(skb, p, plan) ? SKIFF_TC_ACT_SHOT : SKIFF_TC_ACT_OK;
+}
+
+SEC("tc")
+int tc_from_pod(struct __sk_buff *skb)
+{
+	struct skiff_pkt p;
+	struct nat_plan plan = {};
+	int r = parse_skb(skb, &p);
+
+	if (r == PARSE_FRAGMENT) {
+		if (p.first_fragment && lb_lookup(p.daddr, p.dport, p.proto))
+			count_event(SKIFF_EV_FRAGMENT);
+		return SKIFF_TC_ACT_OK;
+	}
+	if (r != PARSE_OK)
+		return SKIFF_TC_ACT_OK;
+
+	if (lb_reverse(&p, &plan))
+		return apply(skb, &p, &plan);
+
+	struct skiff_service *svc = lb_lookup(p.daddr, p.dport, p.proto);
+
+	if (!svc)
+		return SKIFF_TC_ACT_OK;
+	switch (lb_forward(&p, svc, SNAT_HAIRPIN, &plan)) {
+	case FWD_NAT:
+		return apply(skb, &p, &plan);
+	case FWD_REJECT:
+		/* Back out of the same veth, into the pod that asked. */
+		if (skb_reject(skb, &p))
+			return SKIFF_TC_ACT_SHOT;
+		return bpf_redirect(skb->ifindex, 0);
+	default:
+		return SKIFF_TC_ACT_SHOT;
+	}
+}
+
+SEC("tc")
+int tc_to_pod(struct __sk_buff *skb)
+{
+	struct skiff_pkt p;
+	struct nat_plan plan = {};
+
+	if (parse_skb(skb, &p) != PARSE_OK)
+		return SKIFF_TC_ACT_OK;
+	if (lb_reverse(&p, &plan))
+		return apply(skb, &p, &plan);
+	return SKIFF_TC_ACT_OK;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/* XDP on the node's external interfaces: NodePort, LoadBalancer and
+ * externalIP frontends (and any other frontend a packet hits here). Packets
+ * to a frontend are DNATed (and SNATed to the node when the backend is
+ * remote) and passed to the stack, which routes them; replies of those flows
+ * are restored here; rejects go straight back out with XDP_TX. */
+#include "lib/flow.h"
+#include "lib/nat.h"
+#include "lib/reject.h"
+
+SEC("xdp")
+int skiff_xdp_lb(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct skiff_pkt p;
+	struct nat_plan plan = {};
+	int r = parse_packet(data, data_end, &p);
+
+	switch (r) {
+	case PARSE_OK:
+		break;
+	case PARSE_MALFORMED:
+		count_event(SKIFF_EV_MALFORMED);
+		return XDP_PASS;
+	case PARSE_FRAGMENT:
+		if (p.first_fragment && lb_lookup(p.daddr, p.dport, p.proto))
+			count_event(SKIFF_EV_FRAGMENT);
+		return XDP_PASS;
+	default:
+		return XDP_PASS;
+	}
+
+	struct skiff_service *svc = lb_lookup(p.daddr, p.dport, p.proto);
+
+	if (svc) {
+		switch (lb_forward(&p, svc, SNAT_REMOTE_BACKEND, &plan)) {
+		case FWD_NAT:
+			return xdp_apply_nat(ctx, &p, &plan) ? XDP_DROP : XDP_PASS;
+		case FWD_REJECT:
+			return xdp_reject(ctx, &p);
+		default:
+			return XDP_DROP;
+		}
+	}
+	if (lb_reverse(&p, &plan))
+		return xdp_apply_nat(ctx, &p, &plan) ? XDP_DROP : XDP_PASS;
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
