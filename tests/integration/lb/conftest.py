@@ -79,7 +79,7 @@ class Agent:
 
     def start(self):
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", NODE, SKIFF, "agent", "--manifests", str(self.manifests),
+            ["nsenter", f"--net=/var/run/netns/{NODE}", SKIFF, "agent", "--manifests", str(self.manifests),
              "--devices", "ext0", "--node-name", "node1", "--bpf-root", self.pin_root, "--cgroup", self.cgroup,
              "--pod-interface-prefix", "sk-"], stdout=self.log, stderr=self.log)
 
