@@ -30,9 +30,11 @@ struct skiff_ct_entry {
 	__u64 last_seen;     /* bpf_ktime_get_ns(), refreshed at most once a second */
 	__u32 backend_id;    /* forward: the backend chosen for this flow */
 	__u32 service_id;    /* the frontend's service id, for counters */
-	__be32 nat_addr;     /* reverse: source to restore (the frontend address) */
+	__be32 nat_addr;     /* reverse: source to restore (the frontend address);
+	                      * forward with SNAT: the source address the flow is SNATed to */
 	__be32 client_addr;  /* reverse with SNAT: destination to restore (the real client) */
-	__be16 nat_port;     /* reverse: source port to restore (the frontend port) */
+	__be16 nat_port;     /* reverse: source port to restore (the frontend port);
+	                      * forward with SNAT: the source port it is SNATed to */
 	__be16 client_port;  /* reverse with SNAT: destination port to restore */
 	__u8 flags;          /* SKIFF_CT_F_* */
 	__u8 pad[7];

@@ -1,6 +1,7 @@
 /* skiff_service_stats: per-CPU packet and byte counters, indexed by service id.
- * skiff_drop_stats: per-CPU counters of packets the programs dropped, rejected
- * or passed untranslated, indexed by reason. */
+ * skiff_events: per-CPU counters of packets the programs dropped, rejected
+ * or passed untranslated (and of translated replies), indexed by enum
+ * skiff_event. */
 #pragma once
 #include "abi.h"
 
