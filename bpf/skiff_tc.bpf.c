@@ -12,7 +12,7 @@ static __always_inline int parse_skb(struct __sk_buff *skb, struct skiff_pkt *p)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
-	int r = parse_packet(data, data_end, p);
+	int r = parse_packet(data, data_end, skb->len, p);
 
 	if (r == PARSE_MALFORMED)
 		count_event(SKIFF_EV_MALFORMED);

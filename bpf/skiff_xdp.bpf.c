@@ -15,7 +15,7 @@ int skiff_xdp_lb(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct skiff_pkt p;
 	struct nat_plan plan = {};
-	int r = parse_packet(data, data_end, &p);
+	int r = parse_packet(data, data_end, (__u32)(data_end - data), &p);
 
 	switch (r) {
 	case PARSE_OK:

@@ -73,7 +73,10 @@ static __always_inline int parse_l4(void *l4, void *data_end, struct skiff_pkt *
 	return PARSE_OTHER_L4;
 }
 
-static __always_inline int parse_packet(void *data, void *data_end, struct skiff_pkt *p)
+/* frame_len is the whole frame's length, which for an skb can exceed
+ * data_end - data: payload may sit in page fragments beyond the linear head. */
+static __always_inline int parse_packet(void *data, void *data_end, __u32 frame_len,
+					struct skiff_pkt *p)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + SKIFF_ETH_HLEN;
@@ -91,7 +94,7 @@ static __always_inline int parse_packet(void *data, void *data_end, struct skiff
 	if (ip->version != 4 || ihl < sizeof(*ip) || tot_len < ihl)
 		return PARSE_MALFORMED;
 	/* The frame may carry Ethernet padding beyond tot_len, never less. */
-	if (data + SKIFF_ETH_HLEN + tot_len > data_end)
+	if (SKIFF_ETH_HLEN + tot_len > frame_len)
 		return PARSE_MALFORMED;
 
 	p->ip_len = tot_len;
