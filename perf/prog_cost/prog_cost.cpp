@@ -286,7 +286,8 @@ int main() {
       auto probe = tcp_frame(kClient, 40000, kProbeVip, 80);
       Run{prog}.repeat(probe, 1);       // create the flow
       Run{prog}.repeat(probe, kRepeat / 10);  // warm up
-      row.est_repeat = Run{prog}.repeat(probe, kRepeat);
+      row.est_repeat = 1e18;  // lowest of 5 runs: the machine is shared
+      for (int i = 0; i < 5; i++) row.est_repeat = std::min(row.est_repeat, Run{prog}.repeat(probe, kRepeat));
 
       // Established flows spread over the services.
       std::vector<std::vector<std::uint8_t>> est;

@@ -39,7 +39,7 @@ TEST_F(MalformedTest, EveryTruncationOfASynPassesUntouched) {
       if (prog != xdp_->progs.skiff_xdp_lb && len < kEthLen + 20 && r.err == -EINVAL) continue;
       ran_on_ipv4++;
       ASSERT_EQ(r.err, 0) << "len " << len << " prog " << bpf_program__name(prog);
-      EXPECT_EQ(r.retval, prog == xdp_->progs.skiff_xdp_lb ? XDP_PASS : kTcActOk) << "len " << len;
+      EXPECT_EQ(r.retval, prog == xdp_->progs.skiff_xdp_lb ? std::uint32_t{XDP_PASS} : kTcActOk) << "len " << len;
       EXPECT_EQ(r.out, cut) << "len " << len << " prog " << bpf_program__name(prog);
     }
   }
