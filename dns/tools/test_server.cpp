@@ -5,6 +5,7 @@
 // Prints "ready udp=ADDR:PORT tcp=... http=..." on stdout once serving.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
   app.add_option("--sync-delay-ms", sync_delay_ms, "mark the cache synced only after this delay (tests; -1: never)");
   app.add_option("--log-level", level, "trace, debug, info, warn, error");
   CLI11_PARSE(app, argc, argv);
+  spdlog::set_default_logger(spdlog::stderr_color_mt("dns"));  // stdout carries the ready line
   spdlog::set_level(spdlog::level::from_str(level));
 
   skiff::dns::DnsConfig cfg;
