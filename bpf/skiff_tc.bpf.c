@@ -8,10 +8,22 @@
 #include "lib/nat.h"
 #include "lib/reject.h"
 
+/* Ethernet + the largest IPv4 header + a TCP header without options. */
+#define SKIFF_PULL_LEN (14 + 60 + 20)
+
 static __always_inline int parse_skb(struct __sk_buff *skb, struct skiff_pkt *p)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
+	__u32 want = skb->len < SKIFF_PULL_LEN ? skb->len : SKIFF_PULL_LEN;
+
+	/* Headers beyond the linear head (rare): pull them in once, only then,
+	 * since pulling may copy a cloned skb. */
+	if (data + want > data_end) {
+		bpf_skb_pull_data(skb, want);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
 	int r = parse_packet(data, data_end, skb->len, p);
 
 	if (r == PARSE_MALFORMED)
