@@ -6,6 +6,7 @@
 
 #include "etcdserverpb/rpc.grpc.pb.h"
 #include "storage/etcd/call_tracker.h"
+#include "storage/etcd/channel_registry.h"
 #include "storage/etcd/etcd_conversions.h"
 #include "storage/etcd/etcd_errors.h"
 #include "storage/etcd/etcd_watch_stream.h"
@@ -92,12 +93,8 @@ EtcdStore::EtcdStore(EtcdStoreOptions options)
 
 Result<std::unique_ptr<EtcdStore>> EtcdStore::open(EtcdStoreOptions options) {
   std::unique_ptr<EtcdStore> store(new EtcdStore(std::move(options)));
-  grpc::ChannelArguments arguments;
-  arguments.SetMaxReceiveMessageSize(-1);  // LIST of many objects exceeds the 4 MB default
-  arguments.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
   auto& stubs = *store->stubs_;
-  stubs.channel =
-      grpc::CreateCustomChannel(store->options_.endpoint, grpc::InsecureChannelCredentials(), arguments);
+  stubs.channel = channel_for(store->options_.endpoint);
   if (!stubs.channel->WaitForConnected(std::chrono::system_clock::now() + store->options_.connect_timeout)) {
     return std::unexpected(StorageError::unavailable(
         fmt::format("etcd at {}: no connection within {} ms", store->options_.endpoint,
