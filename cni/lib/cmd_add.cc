@@ -52,6 +52,8 @@ Result<nlohmann::json> cmd_add(const Environment& env, const NetConf& conf) {
 
   // The pod end is absent (checked above), so a host end of this name is
   // what a crashed ADD of the same attachment left: remove it and go on.
+  // No live ADD can own it: runtimes never run two operations for one
+  // container at once (SPEC.md, "Lifecycle & Ordering").
   if (auto stale = host_nl->link(spec.host_ifname); stale && *stale) {
     spdlog::warn("removing stale host veth {} left by an earlier ADD of {}/{}", spec.host_ifname, env.container_id,
                  env.ifname);
