@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "etcd_process.h"
+#include "storage/testing/etcd_process.h"
 #include "storage/kv_store.h"
 
 namespace skiff::storage::testing {

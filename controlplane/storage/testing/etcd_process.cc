@@ -1,4 +1,4 @@
-#include "etcd_process.h"
+#include "storage/testing/etcd_process.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -60,7 +60,7 @@ EtcdProcess::~EtcdProcess() {
 void EtcdProcess::spawn() {
   auto client_url = "http://" + endpoint_;
   auto peer_url = "http://127.0.0.1:" + std::to_string(peer_port_);
-  std::vector<std::string> arguments = {ETCD_BINARY,
+  std::vector<std::string> arguments = {"/usr/bin/etcd",  // Debian etcd-server
                                         "--name=skiff-test",
                                         "--data-dir=" + directory_ + "/data",
                                         "--listen-client-urls=" + client_url,

@@ -1,6 +1,6 @@
-// A private etcd server for a test: loopback, free ports, a temporary data
-// directory. Ready when it answers; stopped and its directory removed when
-// the object goes (also when the test fails); dies with the test process.
+// A private etcd server for tests and benchmarks: loopback, free ports, a
+// temporary data directory. Ready when it answers; stopped and its directory
+// removed when the object goes (also when a test fails); dies with its parent.
 #pragma once
 
 #include <sys/types.h>
@@ -11,7 +11,7 @@ namespace skiff::storage::testing {
 
 class EtcdProcess {
  public:
-  EtcdProcess();   // starts and waits until etcd answers; aborts the test binary on failure
+  EtcdProcess();   // starts and waits until etcd answers; throws std::runtime_error on failure
   ~EtcdProcess();  // stops etcd, removes the data directory
   EtcdProcess(const EtcdProcess&) = delete;
   EtcdProcess& operator=(const EtcdProcess&) = delete;
