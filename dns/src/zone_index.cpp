@@ -7,6 +7,70 @@
 
 namespace skiff::dns {
 
+namespace {
+
+uint16_t rd16(const char* p) { return static_cast<uint16_t>(uint8_t(p[0]) << 8 | uint8_t(p[1])); }
+void wr16(std::string& s, uint16_t v) {
+  s.push_back(static_cast<char>(v >> 8));
+  s.push_back(static_cast<char>(v));
+}
+void set16(char* p, uint16_t v) {
+  p[0] = static_cast<char>(v >> 8);
+  p[1] = static_cast<char>(v);
+}
+
+// Visits the packed records of an entry: f(offset, type, refs, rdata).
+template <typename F>
+void each_rec(const std::string& recs, F&& f) {
+  size_t i = 0;
+  while (i + 6 <= recs.size()) {
+    const uint16_t type = rd16(&recs[i]), refs = rd16(&recs[i + 2]), len = rd16(&recs[i + 4]);
+    if (!f(i, type, refs, std::string_view(recs).substr(i + 6, len))) return;
+    i += 6 + len;
+  }
+}
+
+size_t find_rec(const std::string& recs, uint16_t type, std::string_view rdata) {
+  size_t found = std::string::npos;
+  each_rec(recs, [&](size_t at, uint16_t t, uint16_t, std::string_view rd) {
+    if (t == type && rd == rdata) found = at;
+    return found == std::string::npos;
+  });
+  return found;
+}
+
+std::string pack_records(const std::vector<ZoneRecord>& rs) {
+  std::string out;
+  for (const auto& r : rs) {
+    out.push_back(static_cast<char>(r.name.size()));
+    out.append(r.name);
+    wr16(out, r.type);
+    wr16(out, static_cast<uint16_t>(r.rdata.size()));
+    out.append(r.rdata);
+  }
+  out.shrink_to_fit();
+  return out;
+}
+
+std::vector<ZoneRecord> unpack_records(std::string_view s) {
+  std::vector<ZoneRecord> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    ZoneRecord r;
+    const size_t nlen = static_cast<uint8_t>(s[i]);
+    r.name = s.substr(i + 1, nlen);
+    i += 1 + nlen;
+    r.type = rd16(&s[i]);
+    const size_t rlen = rd16(&s[i + 2]);
+    r.rdata = s.substr(i + 4, rlen);
+    i += 4 + rlen;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
 ZoneIndex::ZoneIndex(std::string zone, uint32_t ttl, uint32_t soa_serial) : zone_(std::move(zone)), ttl_(ttl) {
   const std::string ns = *prepend_label("dns", zone_);
   soa_rdata_ = rdata_soa(*prepend_label("ns", ns), *prepend_label("hostmaster", zone_), soa_serial, 7200, 1800,
@@ -71,13 +135,15 @@ void ZoneIndex::unpin(const std::string& name) {
 void ZoneIndex::add_record(const ZoneRecord& r) {
   const bool was = exists(r.name);
   Entry& e = names_[r.name];
-  auto it = std::find_if(e.recs.begin(), e.recs.end(),
-                         [&](const Entry::Rec& x) { return x.type == r.type && x.rdata == r.rdata; });
-  if (it != e.recs.end()) {
-    ++it->refs;
+  if (size_t at = find_rec(e.recs, r.type, r.rdata); at != std::string::npos) {
+    set16(&e.recs[at + 2], static_cast<uint16_t>(rd16(&e.recs[at + 2]) + 1));
     return;
   }
-  e.recs.push_back({r.type, 1, r.rdata});
+  if (r.rdata.size() > 65535) return;
+  wr16(e.recs, r.type);
+  wr16(e.recs, 1);
+  wr16(e.recs, static_cast<uint16_t>(r.rdata.size()));
+  e.recs.append(r.rdata);
   ++record_count_;
   existence_changed(r.name, was);
 }
@@ -86,10 +152,15 @@ void ZoneIndex::remove_record(const ZoneRecord& r) {
   auto eit = names_.find(r.name);
   if (eit == names_.end()) return;
   Entry& e = eit->second;
-  auto it = std::find_if(e.recs.begin(), e.recs.end(),
-                         [&](const Entry::Rec& x) { return x.type == r.type && x.rdata == r.rdata; });
-  if (it == e.recs.end() || --it->refs > 0) return;
-  e.recs.erase(it);
+  const size_t at = find_rec(e.recs, r.type, r.rdata);
+  if (at == std::string::npos) return;
+  const uint16_t refs = rd16(&e.recs[at + 2]);
+  if (refs > 1) {
+    set16(&e.recs[at + 2], static_cast<uint16_t>(refs - 1));
+    return;
+  }
+  e.recs.erase(at, 6 + r.rdata.size());
+  if (e.recs.capacity() > 2 * e.recs.size() + 16) e.recs.shrink_to_fit();
   --record_count_;
   existence_changed(r.name, true);
 }
@@ -98,8 +169,7 @@ void ZoneIndex::set_records(const std::string& owner, std::vector<ZoneRecord> re
   std::sort(records.begin(), records.end());
   records.erase(std::unique(records.begin(), records.end()), records.end());
   auto oit = owners_.find(owner);
-  static const std::vector<ZoneRecord> kNone;
-  const std::vector<ZoneRecord>& old = oit == owners_.end() ? kNone : oit->second;
+  const std::vector<ZoneRecord> old = oit == owners_.end() ? std::vector<ZoneRecord>{} : unpack_records(oit->second);
   if (old == records) return;
 
   std::vector<ZoneRecord> removed, added;
@@ -111,7 +181,7 @@ void ZoneIndex::set_records(const std::string& owner, std::vector<ZoneRecord> re
   // (e.g. SRV additional records), so drop them; other owners keep theirs.
   auto drop = [&](const std::vector<ZoneRecord>& rs) {
     for (const auto& r : rs) {
-      if (auto it = names_.find(r.name); it != names_.end()) it->second.prepared.clear();
+      if (auto it = names_.find(r.name); it != names_.end()) it->second.prepared.reset();
     }
   };
   drop(old);
@@ -119,9 +189,9 @@ void ZoneIndex::set_records(const std::string& owner, std::vector<ZoneRecord> re
   if (records.empty()) {
     if (oit != owners_.end()) owners_.erase(oit);
   } else if (oit != owners_.end()) {
-    oit->second = std::move(records);
+    oit->second = pack_records(records);
   } else {
-    owners_.emplace(owner, std::move(records));
+    owners_.emplace(owner, pack_records(records));
   }
 }
 
@@ -129,15 +199,18 @@ ZoneIndex::Result ZoneIndex::lookup(std::string_view name, uint16_t qtype) {
   auto it = names_.find(name);
   if (it == names_.end() || !it->second.exists()) return {Kind::NxDomain};
   Entry& e = it->second;
-  for (auto& [t, resp] : e.prepared)
-    if (t == qtype) return {Kind::Answer, resp.get()};
+  if (e.prepared)
+    for (auto& [t, resp] : *e.prepared)
+      if (t == qtype) return {Kind::Answer, resp.get()};
   const EncodedResponse* r = prepare(name, e, qtype);
   return r ? Result{Kind::Answer, r} : Result{Kind::NoData};
 }
 
 const EncodedResponse* ZoneIndex::prepare(std::string_view name, Entry& e, uint16_t qtype) {
   auto has = [&](const Entry& x, uint16_t t) {
-    return std::any_of(x.recs.begin(), x.recs.end(), [&](const Entry::Rec& r) { return r.type == t; });
+    bool found = false;
+    each_rec(x.recs, [&](size_t, uint16_t type, uint16_t, std::string_view) { return !(found = type == t); });
+    return found;
   };
   uint16_t answer_type = qtype;
   if (qtype == rrtype::ANY || qtype == rrtype::OPT) return nullptr;  // NODATA, as CoreDNS does
@@ -147,20 +220,23 @@ const EncodedResponse* ZoneIndex::prepare(std::string_view name, Entry& e, uint1
   }
   MessageBuilder b(name, qtype, rrclass::IN, flag::AA);
   std::vector<std::string_view> targets;
-  for (const auto& r : e.recs) {
-    if (r.type != answer_type) continue;
-    b.add(Section::Answer, name, r.type, rrclass::IN, ttl_, r.rdata);
-    if (r.type == rrtype::SRV && r.rdata.size() > 6) targets.push_back(std::string_view(r.rdata).substr(6));
-    if (r.type == rrtype::CNAME) targets.push_back(r.rdata);
-  }
+  each_rec(e.recs, [&](size_t, uint16_t type, uint16_t, std::string_view rdata) {
+    if (type != answer_type) return true;
+    b.add(Section::Answer, name, type, rrclass::IN, ttl_, rdata);
+    if (type == rrtype::SRV && rdata.size() > 6) targets.push_back(rdata.substr(6));
+    if (type == rrtype::CNAME) targets.push_back(rdata);
+    return true;
+  });
   std::string chase;
   if (answer_type == rrtype::CNAME && qtype != rrtype::CNAME) {
     // One CNAME per name; follow it inside the zone, or let the server chase it.
     const std::string_view target = targets.empty() ? std::string_view{} : targets.front();
     auto t = names_.find(target);
     if (t != names_.end()) {
-      for (const auto& r : t->second.recs)
-        if (r.type == qtype) b.add(Section::Answer, target, r.type, rrclass::IN, ttl_, r.rdata);
+      each_rec(t->second.recs, [&](size_t, uint16_t type, uint16_t, std::string_view rdata) {
+        if (type == qtype) b.add(Section::Answer, target, type, rrclass::IN, ttl_, rdata);
+        return true;
+      });
     } else if (!apex_of(target).size()) {
       chase = std::string(target);
     }
@@ -170,15 +246,17 @@ const EncodedResponse* ZoneIndex::prepare(std::string_view name, Entry& e, uint1
     for (auto target : targets) {
       auto t = names_.find(target);
       if (t == names_.end()) continue;
-      for (const auto& r : t->second.recs)
-        if (r.type == rrtype::A || r.type == rrtype::AAAA)
-          b.add(Section::Additional, target, r.type, rrclass::IN, ttl_, r.rdata);
+      each_rec(t->second.recs, [&](size_t, uint16_t type, uint16_t, std::string_view rdata) {
+        if (type == rrtype::A || type == rrtype::AAAA) b.add(Section::Additional, target, type, rrclass::IN, ttl_, rdata);
+        return true;
+      });
     }
   }
   auto resp = std::make_unique<EncodedResponse>(std::move(b).finish());
   resp->chase_target = std::move(chase);
-  e.prepared.emplace_back(qtype, std::move(resp));
-  return e.prepared.back().second.get();
+  if (!e.prepared) e.prepared = std::make_unique<std::vector<std::pair<uint16_t, std::unique_ptr<EncodedResponse>>>>();
+  e.prepared->emplace_back(qtype, std::move(resp));
+  return e.prepared->back().second.get();
 }
 
 }  // namespace skiff::dns

@@ -61,16 +61,14 @@ class ZoneIndex {
   size_t record_count() const { return record_count_; }
 
  private:
+  // Records packed into one string per name ([type u16][refs u16][len u16]
+  // [rdata]...): most names hold one record, which then fits the string's
+  // inline buffer, and 100k endpoints cost no allocation per record.
   struct Entry {
-    struct Rec {
-      uint16_t type;
-      uint32_t refs;  // owners contributing the same record
-      std::string rdata;
-    };
-    std::vector<Rec> recs;
+    std::string recs;
     uint32_t children = 0;  // existing names directly below
     uint32_t pins = 0;
-    std::vector<std::pair<uint16_t, std::unique_ptr<EncodedResponse>>> prepared;
+    std::unique_ptr<std::vector<std::pair<uint16_t, std::unique_ptr<EncodedResponse>>>> prepared;
     bool exists() const { return !recs.empty() || children || pins; }
   };
   using Map = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
@@ -86,7 +84,9 @@ class ZoneIndex {
   std::string soa_rdata_;
   std::vector<std::string> apexes_;
   Map names_;
-  std::unordered_map<std::string, std::vector<ZoneRecord>> owners_;
+  // Each owner's records, sorted and packed ([name len u8][name][type u16]
+  // [rdata len u16][rdata]...), to diff the next update against.
+  std::unordered_map<std::string, std::string> owners_;
   size_t record_count_ = 0;
 };
 
