@@ -198,13 +198,22 @@ def p99(values):
     return values[min(len(values) - 1, int(len(values) * 0.99))]
 
 
-def measure(label, pid, ip, port, qfile, seconds, latency_rate):
+def measure_once(pid, ip, port, qfile, seconds, latency_rate):
     before = cpu_seconds(pid)
     qps, completed, lost, _ = dnsperf(ip, port, qfile, seconds)
     cpu = cpu_seconds(pid) - before
     _, _, _, lat = dnsperf(ip, port, qfile, 3, rate=latency_rate, verbose=True)
-    return {"label": label, "qps": qps, "cpu": cpu, "per_core": completed / cpu if cpu > 0 else float("nan"),
-            "lost": lost, "p99_ms": p99(lat) * 1000}
+    return {"qps": qps, "cpu": cpu, "per_core": completed / cpu if cpu > 0 else float("nan"), "lost": lost,
+            "p99_ms": p99(lat) * 1000}
+
+
+def summarize(label, runs):
+    # Other work on a shared machine only ever slows a run down: report the
+    # best throughput, and the median of the per-core and latency figures.
+    med = lambda k: sorted(r[k] for r in runs)[len(runs) // 2]  # noqa: E731
+    best = max(runs, key=lambda r: r["qps"])
+    return {"label": label, "qps": best["qps"], "cpu": best["cpu"], "per_core": med("per_core"),
+            "lost": sum(r["lost"] for r in runs), "p99_ms": med("p99_ms")}
 
 
 def main():
@@ -212,6 +221,7 @@ def main():
     ap.add_argument("--server", required=True, help="path to skiff-dns-test-server")
     ap.add_argument("--unbound", default="/usr/sbin/unbound")
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--services", type=int, default=1000)
     ap.add_argument("--latency-rate", type=int, default=20000, help="fixed QPS of the p99 latency runs")
     ap.add_argument("--mem-services", type=int, default=10000)
@@ -271,12 +281,15 @@ def main():
 
     results = []
     for workload, qfile in (("cluster names", cluster_q), ("cached external names", ext_q)):
-        s = measure("skiff", skiff.pid, SKIFF_IP, skiff_port, qfile, args.seconds, args.latency_rate)
-        u = measure("unbound", peer.pid, PEER_IP, peer_port, qfile, args.seconds, args.latency_rate)
-        results.append((workload, s, u))
+        s_runs, u_runs = [], []
+        for _ in range(args.rounds):  # alternate so both see the same background load
+            s_runs.append(measure_once(skiff.pid, SKIFF_IP, skiff_port, qfile, args.seconds, args.latency_rate))
+            u_runs.append(measure_once(peer.pid, PEER_IP, peer_port, qfile, args.seconds, args.latency_rate))
+        results.append((workload, summarize("skiff", s_runs), summarize("unbound", u_runs)))
 
-    print(f"\nDNS benchmark: {args.services} services ({len(names)} names), {args.seconds}s per run, "
+    print(f"\nDNS benchmark: {args.services} services ({len(names)} names), {args.rounds} rounds of {args.seconds}s, "
           f"server on CPU 0, dnsperf on CPU 1 (-c 8 -q 1000); p99 at {args.latency_rate} QPS")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine lowers QPS, not QPS/core)")
     print(f"{'workload':24} {'server':8} {'QPS':>10} {'CPU s':>7} {'QPS/core':>10} {'p99 ms':>8} {'lost':>6}")
     for workload, s, u in results:
         for r in (s, u):
