@@ -519,6 +519,32 @@ class Transport(unittest.TestCase):
             self.assertTrue(got[m.id].answer)
 
 
+    def test_tcp_idle_timeout_and_connection_limit(self):
+        # Idle connections are closed by the server (idle_timeout_ms: 2000).
+        with socket.create_connection((SERVER_IP, STATE["port"]), timeout=10) as s:
+            self.assertEqual(s.recv(1), b"")
+        # Over max_connections (50), new connections are closed at once while
+        # the open ones keep working.
+        conns = []
+        try:
+            for _ in range(50):
+                conns.append(socket.create_connection((SERVER_IP, STATE["port"]), timeout=5))
+            wait_for(lambda: metrics()["skiff_dns_tcp_connections"] >= 50, "50 connections")
+            with socket.create_connection((SERVER_IP, STATE["port"]), timeout=5) as extra:
+                self.assertEqual(extra.recv(1), b"")
+            q = dns.message.make_query("web.default.svc.cluster.local.", "A").to_wire()
+            conns[0].sendall(struct.pack("!H", len(q)) + q)
+            f = conns[0].makefile("rb")
+            n = struct.unpack("!H", f.read(2))[0]
+            self.assertEqual(addresses(dns.message.from_wire(f.read(n))), {"10.96.0.10"})
+            f.close()
+        finally:
+            for s in conns:
+                s.close()
+        wait_for(lambda: metrics()["skiff_dns_tcp_connections"] == 0, "connections to close")
+        self.assertGreater(metrics()["skiff_dns_tcp_rejected_total"], 0)
+
+
 class Forwarding(unittest.TestCase):
     def test_forward_and_cache(self):
         before = metrics()
