@@ -47,7 +47,7 @@ std::string name_to_text(std::string_view wire) {
     out.push_back('.');
     i += 1 + len;
   }
-  if (out.empty()) out = ".";
+  if (out.empty()) return std::string(1, '.');
   return out;
 }
 

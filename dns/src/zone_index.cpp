@@ -228,6 +228,7 @@ const EncodedResponse* ZoneIndex::prepare(std::string_view name, Entry& e, uint1
     return true;
   });
   std::string chase;
+  bool keep = true;
   if (answer_type == rrtype::CNAME && qtype != rrtype::CNAME) {
     // One CNAME per name; follow it inside the zone, or let the server chase it.
     const std::string_view target = targets.empty() ? std::string_view{} : targets.front();
@@ -237,6 +238,7 @@ const EncodedResponse* ZoneIndex::prepare(std::string_view name, Entry& e, uint1
         if (type == qtype) b.add(Section::Answer, target, type, rrclass::IN, ttl_, rdata);
         return true;
       });
+      keep = false;  // embeds another owner's records: rebuild on every query
     } else if (!apex_of(target).size()) {
       chase = std::string(target);
     }
@@ -254,6 +256,10 @@ const EncodedResponse* ZoneIndex::prepare(std::string_view name, Entry& e, uint1
   }
   auto resp = std::make_unique<EncodedResponse>(std::move(b).finish());
   resp->chase_target = std::move(chase);
+  if (!keep) {
+    transient_ = std::move(resp);
+    return transient_.get();
+  }
   if (!e.prepared) e.prepared = std::make_unique<std::vector<std::pair<uint16_t, std::unique_ptr<EncodedResponse>>>>();
   e.prepared->emplace_back(qtype, std::move(resp));
   return e.prepared->back().second.get();

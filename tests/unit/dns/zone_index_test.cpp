@@ -86,6 +86,16 @@ TEST(ZoneIndex, CnameForOtherTypesAndChaseTarget) {
   EXPECT_TRUE(c.response->chase_target.empty());
 }
 
+TEST(ZoneIndex, CnameToClusterNameFollowsTargetChanges) {
+  ZoneIndex z(wire("cluster.local"), 30, 1);
+  const auto target = wire("web.ns.svc.cluster.local");
+  z.set_records("svc:ns/alias", {{wire("alias.ns.svc.cluster.local"), rrtype::CNAME, target}});
+  z.set_records("svc:ns/web", {{target, rrtype::A, a(1)}});
+  EXPECT_EQ(answer(z, "alias.ns.svc.cluster.local", rrtype::A).answers.size(), 2u);
+  z.set_records("svc:ns/web", {{target, rrtype::A, a(1)}, {target, rrtype::A, a(2)}});
+  EXPECT_EQ(answer(z, "alias.ns.svc.cluster.local", rrtype::A).answers.size(), 3u);
+}
+
 TEST(ZoneIndex, ApexOf) {
   ZoneIndex z(wire("cluster.local"), 30, 1);
   EXPECT_EQ(z.apex_of(wire("a.b.cluster.local")), wire("cluster.local"));

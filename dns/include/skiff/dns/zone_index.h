@@ -88,6 +88,7 @@ class ZoneIndex {
   // [rdata len u16][rdata]...), to diff the next update against.
   std::unordered_map<std::string, std::string> owners_;
   size_t record_count_ = 0;
+  std::unique_ptr<EncodedResponse> transient_;  // last answer not worth keeping
 };
 
 }  // namespace skiff::dns
