@@ -10,6 +10,7 @@ synchronisation: the tests poll until a condition holds, with a deadline.
 import argparse
 import atexit
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -313,11 +314,14 @@ def setUpModule():
         wait_for(lambda: udp(q).answer, "skiff dns to answer")
     except BaseException:
         stop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
 def tearDownModule():
     stop_all()
+    if "tmp" in STATE:
+        shutil.rmtree(STATE["tmp"], ignore_errors=True)
 
 
 def udp(q, port=None, source=CLIENT_IP, ip=SERVER_IP, timeout=2.0):
