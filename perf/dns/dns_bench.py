@@ -229,7 +229,7 @@ def main():
     ap.add_argument("--mem-endpoints", type=int, default=100000)
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="skiff-dns-bench-")
-    atexit.register(shutil.rmtree, tmp, True)  # after the processes stop (atexit runs last-in first-out)
+    atexit.register(lambda: (stop_all(), shutil.rmtree(tmp, ignore_errors=True)))  # processes first, then files
 
     # Objects: 1,000 services, every 10th headless with 3 endpoints.
     mdir = os.path.join(tmp, "manifests")
