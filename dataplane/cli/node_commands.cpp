@@ -1,6 +1,7 @@
-// The `skiff` command: one binary, subcommands per role (DESIGN.md lists them).
-#include <spdlog/cfg/env.h>
-#include <spdlog/spdlog.h>
+#include "node_commands.h"
+
+#include <cstdio>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 
@@ -8,13 +9,20 @@
 #include "lb_list.h"
 #include "version.h"
 
-int main(int argc, char** argv) {
-  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug
-  CLI::App app{"Skiff: a Kubernetes data plane (eBPF service LB, DNS, CNI) and a compact cluster"};
-  app.require_subcommand(1);
+namespace skiff::cli {
+namespace {
 
-  skiff::agent::AgentOptions agent;
-  bool uninstall = false;
+void exit_with(int code) {
+  if (code != 0) throw CLI::RuntimeError(code);
+}
+
+void add_agent_command(CLI::App& app) {
+  struct Options {
+    skiff::agent::AgentOptions agent;
+    bool uninstall = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto& agent = options->agent;
   auto* agent_cmd = app.add_subcommand("agent", "run the node agent");
   agent_cmd->add_option("--manifests", agent.manifests_dir,
                         "static mode: Service/EndpointSlice/Pod manifests in this directory");
@@ -37,26 +45,36 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   agent_cmd->add_option("--conntrack-gc-interval", agent.conntrack_gc_seconds, "seconds")
       ->capture_default_str();
-  agent_cmd->add_flag("--uninstall", uninstall, "detach every program, remove pinned maps, exit");
+  agent_cmd->add_flag("--uninstall", options->uninstall,
+                      "detach every program, remove pinned maps, exit");
+  agent_cmd->callback([options] {
+    exit_with(options->uninstall ? skiff::agent::uninstall_agent(options->agent.pin_root)
+                                 : skiff::agent::run_agent(options->agent));
+  });
+}
 
-  std::string lb_root;
-  bool lb_json = false;
+void add_lb_command(CLI::App& app) {
+  struct Options {
+    std::string root;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
   auto* lb_cmd = app.add_subcommand("lb", "inspect the service load balancer");
   lb_cmd->require_subcommand(1);
-  auto* lb_list = lb_cmd->add_subcommand("list", "frontends, backends and counters from the pinned maps");
-  lb_list->add_option("--bpf-root", lb_root, "pin root")->default_str("/sys/fs/bpf/skiff");
-  lb_list->add_flag("--json", lb_json, "machine-readable output");
-
-  app.add_subcommand("version", "version and build facts");
-
-  CLI11_PARSE(app, argc, argv);
-
-  if (app.got_subcommand("version")) {
-    std::printf("%s", skiff::version_text().c_str());
-    return 0;
-  }
-  if (agent_cmd->parsed())
-    return uninstall ? skiff::agent::uninstall_agent(agent.pin_root) : skiff::agent::run_agent(agent);
-  if (lb_list->parsed()) return skiff::cli::lb_list(lb_root, lb_json);
-  return 2;
+  auto* list = lb_cmd->add_subcommand("list", "frontends, backends and counters from the pinned maps");
+  list->add_option("--bpf-root", options->root, "pin root")->default_str("/sys/fs/bpf/skiff");
+  list->add_flag("--json", options->json, "machine-readable output");
+  list->callback([options] { exit_with(lb_list(options->root, options->json)); });
 }
+
+}  // namespace
+
+void add_node_commands(CLI::App& app) {
+  add_agent_command(app);
+  add_lb_command(app);
+  app.add_subcommand("version", "version and build facts")->callback([] {
+    std::printf("%s", skiff::version_text().c_str());
+  });
+}
+
+}  // namespace skiff::cli
