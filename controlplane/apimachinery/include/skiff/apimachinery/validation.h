@@ -21,7 +21,8 @@ std::vector<FieldCause> validate(const SchemaRegistry&, const GroupVersionKind&,
                                  const nlohmann::json& obj, const nlohmann::json* old = nullptr);
 
 // Paths unknown to the schema (fieldValidation=Strict -> 400, Warn -> warnings),
-// formatted as kube does: ".spec.foo", ".spec.containers[0].bar".
+// formatted as kube does: "spec.foo", "spec.template.spec.containers[0].bar".
+// Kube's 400 message: `strict decoding error: unknown field "spec.foo", unknown field "..."`.
 std::vector<std::string> unknown_fields(const GroupVersionKind&, const nlohmann::json& obj);
 std::vector<std::string> unknown_fields(const SchemaRegistry&, const GroupVersionKind&,
                                         const nlohmann::json& obj);
