@@ -53,18 +53,20 @@ static __always_inline int lb_select(const struct skiff_service *svc, __u64 clie
 	}
 
 	__u32 slot = svc->slot_offset + hash % svc->slot_count;
-	__u32 *id = bpf_map_lookup_elem(&skiff_maglev_slots, &slot);
+	__u32 group = slot / SKIFF_MAGLEV_GROUP;
+	struct skiff_maglev_group *g = bpf_map_lookup_elem(&skiff_maglev_slots, &group);
 
-	if (!id)
+	if (!g)
 		goto missing;
-	struct skiff_backend *be = lb_backend(*id);
+	__u32 id = g->backend_id[slot % SKIFF_MAGLEV_GROUP];
+	struct skiff_backend *be = lb_backend(id);
 
 	if (!be)
 		goto missing;
-	out->backend_id = *id;
+	out->backend_id = id;
 	out->be = be;
 	if (timeout) {
-		struct skiff_affinity val = { .last_used = now, .backend_id = *id };
+		struct skiff_affinity val = { .last_used = now, .backend_id = id };
 
 		bpf_map_update_elem(&skiff_affinity, &akey, &val, BPF_ANY);
 	}

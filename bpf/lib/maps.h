@@ -30,10 +30,10 @@ struct {
 /* Sized by user space (bpf_map__set_max_entries) before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SKIFF_MAGLEV_SLOTS_DEFAULT);
+	__uint(max_entries, SKIFF_MAGLEV_ENTRIES(SKIFF_MAGLEV_SLOTS_DEFAULT));
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, skiff_maglev_slot);
+	__type(value, struct skiff_maglev_group);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } skiff_maglev_slots SEC(".maps");
 

@@ -58,7 +58,7 @@ Result<Skel*> open_and_load(Skel* (*open)(const bpf_object_open_opts*), int (*lo
   LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = o.pin_root.c_str());
   Skel* skel = open(&opts);
   if (!skel) return fail_errno(std::string("open BPF object ") + what);
-  bpf_map__set_max_entries(skel->maps.skiff_maglev_slots, slots);
+  bpf_map__set_max_entries(skel->maps.skiff_maglev_slots, SKIFF_MAGLEV_ENTRIES(slots));
   configure(skel);
   if (int err = load(skel); err) {
     destroy(skel);
@@ -75,8 +75,10 @@ Result<std::unique_ptr<Datapath>> Datapath::load(const DatapathOptions& options)
   dp->options_ = options;
 
   uint32_t slots = options.maglev_slots ? options.maglev_slots : SKIFF_MAGLEV_SLOTS_DEFAULT;
-  if (uint32_t pinned = pinned_max_entries(options.pin_root + "/skiff_maglev_slots")) {
-    if (options.maglev_slots && pinned != options.maglev_slots)
+  slots = SKIFF_MAGLEV_ENTRIES(slots) * SKIFF_MAGLEV_GROUP;
+  if (uint32_t entries = pinned_max_entries(options.pin_root + "/skiff_maglev_slots")) {
+    const uint32_t pinned = entries * SKIFF_MAGLEV_GROUP;
+    if (options.maglev_slots && pinned != slots)
       spdlog::warn("keeping the pinned Maglev slot array of {} slots (asked for {}); "
                    "`skiff agent --uninstall` resets it", pinned, options.maglev_slots);
     slots = pinned;

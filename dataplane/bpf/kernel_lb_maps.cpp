@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "skiff/bpf/affinity_map.h"
+#include "skiff/bpf/maglev_map.h"
 #include "skiff/bpf/service_names_map.h"
 
 namespace skiff::lb {
@@ -72,10 +73,13 @@ Result<std::unique_ptr<KernelLbMaps>> KernelLbMaps::open(const std::string& root
   uint32_t len = sizeof(info);
   if (int err = bpf_obj_get_info_by_fd(m->slots_fd_.get(), &info, &len); err)
     return fail("inspect skiff_maglev_slots", -err);
-  size_t bytes = size_t(info.max_entries) * sizeof(uint32_t);
+  if (info.value_size != sizeof(skiff_maglev_group))
+    return fail("skiff_maglev_slots was pinned by an incompatible agent; `skiff agent --uninstall` resets it",
+                EINVAL);
+  size_t bytes = size_t(info.max_entries) * sizeof(skiff_maglev_group);
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, m->slots_fd_.get(), 0);
   if (p == MAP_FAILED) return fail_errno("mmap skiff_maglev_slots (needs BPF_F_MMAPABLE)");
-  m->slots_ = {static_cast<uint32_t*>(p), info.max_entries};
+  m->slots_ = {static_cast<uint32_t*>(p), size_t(info.max_entries) * SKIFF_MAGLEV_GROUP};
   m->ncpus_ = libbpf_num_possible_cpus();
   return m;
 }

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "skiff/bpf/backend_map.h"
+#include "skiff/bpf/maglev_map.h"
 #include "skiff/bpf/service_map.h"
 #include "skiff_tc.skel.h"
 #include "skiff_xdp.skel.h"
@@ -154,13 +155,13 @@ class Bench {
     xdp_.reset(skiff_xdp__open_opts(&o));
     if (!xdp_) return false;
     slots_ = kMaxServices * kSlotsPerService + kSlotsPerService;
-    bpf_map__set_max_entries(xdp_->maps.skiff_maglev_slots, slots_);
+    bpf_map__set_max_entries(xdp_->maps.skiff_maglev_slots, SKIFF_MAGLEV_ENTRIES(slots_));
     if (skiff_xdp__load(xdp_.get())) return false;
     tc_.reset(skiff_tc__open_opts(&o));
     if (!tc_) return false;
-    bpf_map__set_max_entries(tc_->maps.skiff_maglev_slots, slots_);
+    bpf_map__set_max_entries(tc_->maps.skiff_maglev_slots, SKIFF_MAGLEV_ENTRIES(slots_));
     if (skiff_tc__load(tc_.get())) return false;
-    map_.len = std::size_t(slots_) * 4;
+    map_.len = std::size_t(SKIFF_MAGLEV_ENTRIES(slots_)) * sizeof(skiff_maglev_group);
     map_.addr = mmap(nullptr, map_.len, PROT_READ | PROT_WRITE, MAP_SHARED,
                      bpf_map__fd(xdp_->maps.skiff_maglev_slots), 0);
     if (map_.addr == MAP_FAILED) return false;

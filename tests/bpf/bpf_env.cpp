@@ -50,7 +50,7 @@ template <class Skel>
 Owned<Skel> finish(Skel* s, void (*destroy)(Skel*), int (*load)(Skel*), const LoadConfig& cfg) {
   Owned<Skel> p(s, destroy);
   if (!s) return p;
-  bpf_map__set_max_entries(s->maps.skiff_maglev_slots, cfg.maglev_slots);
+  bpf_map__set_max_entries(s->maps.skiff_maglev_slots, SKIFF_MAGLEV_ENTRIES(cfg.maglev_slots));
   if constexpr (requires { s->rodata->skiff_snat_addr; }) {
     s->rodata->skiff_snat_addr = htonl(cfg.snat_addr);
     if (cfg.hairpin_addr) s->rodata->skiff_hairpin_addr = htonl(cfg.hairpin_addr);
@@ -123,9 +123,11 @@ void LbMaps::free_backend(std::uint32_t id) {
 
 void LbMaps::fill_slots(std::uint32_t offset, std::uint32_t count, const std::vector<std::uint32_t>& backends) {
   for (std::uint32_t i = 0; i < count && !backends.empty(); i++) {
-    std::uint32_t slot = offset + i;
-    std::uint32_t id = backends[i % backends.size()];
-    bpf_map_update_elem(slots_, &slot, &id, BPF_ANY);
+    std::uint32_t slot = offset + i, group = slot / SKIFF_MAGLEV_GROUP;
+    skiff_maglev_group g{};
+    bpf_map_lookup_elem(slots_, &group, &g);
+    g.backend_id[slot % SKIFF_MAGLEV_GROUP] = backends[i % backends.size()];
+    bpf_map_update_elem(slots_, &group, &g, BPF_ANY);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "packet.h"
 #include "skiff/bpf/affinity_map.h"
 #include "skiff/bpf/backend_map.h"
+#include "skiff/bpf/maglev_map.h"
 #include "skiff/bpf/conntrack_map.h"
 #include "skiff/bpf/service_map.h"
 #include "skiff/bpf/sock_revnat_map.h"
