@@ -7,6 +7,7 @@
 #include "lib/flow.h"
 #include "lib/nat.h"
 #include "lib/reject.h"
+#include "lib/route.h"
 
 /* Ethernet + the largest IPv4 header + a TCP header without options. */
 #define SKIFF_PULL_LEN (14 + 60 + 20)
@@ -52,8 +53,11 @@ int tc_from_pod(struct __sk_buff *skb)
 	if (r != PARSE_OK)
 		return SKIFF_TC_ACT_OK;
 
-	if (lb_reverse(&p, &plan))
-		return apply(skb, &p, &plan);
+	if (lb_reverse(&p, &plan)) {
+		if (skb_apply_nat(skb, &p, &plan))
+			return SKIFF_TC_ACT_SHOT;
+		return skb_redirect_restored(skb, &p, &plan);
+	}
 
 	struct skiff_service *svc = lb_lookup(p.daddr, p.dport, p.proto);
 

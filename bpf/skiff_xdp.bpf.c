@@ -3,10 +3,12 @@
  * externalIP frontends (and any other frontend a packet hits here). Packets
  * to a frontend are DNATed (and SNATed to the node when the backend is
  * remote) and passed to the stack, which routes them; replies of those flows
- * are restored here; rejects go straight back out with XDP_TX. */
+ * are restored here and sent back out with XDP_TX when they leave by the
+ * same interface; rejects go straight back out with XDP_TX. */
 #include "lib/flow.h"
 #include "lib/nat.h"
 #include "lib/reject.h"
+#include "lib/route.h"
 
 SEC("xdp")
 int skiff_xdp_lb(struct xdp_md *ctx)
@@ -43,8 +45,11 @@ int skiff_xdp_lb(struct xdp_md *ctx)
 			return XDP_DROP;
 		}
 	}
-	if (lb_reverse(&p, &plan))
-		return xdp_apply_nat(ctx, &p, &plan) ? XDP_DROP : XDP_PASS;
+	if (lb_reverse(&p, &plan)) {
+		if (xdp_apply_nat(ctx, &p, &plan))
+			return XDP_DROP;
+		return xdp_tx_restored(ctx, &p, &plan);
+	}
 	return XDP_PASS;
 }
 
