@@ -103,7 +103,9 @@ Result<> MemoryStore::apply(const Action& a, Time now) {
       if (name_of(object).empty()) {
         std::string prefix = str(path(object, {"metadata", "generateName"}));
         if (prefix.empty()) return fail("create " + a.kind + ": no name and no generateName");
-        object["metadata"]["name"] = prefix + safe_encode(std::to_string(1000000 + name_counter_++)).substr(0, 5);
+        do {
+          object["metadata"]["name"] = prefix + generated_names_.suffix();
+        } while (get(a.kind, namespace_of(object), name_of(object)));
       }
       if (get(a.kind, namespace_of(object), name_of(object)))
         return fail(a.kind + " \"" + name_of(object) + "\" already exists (AlreadyExists)");

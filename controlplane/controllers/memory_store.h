@@ -7,6 +7,7 @@
 #include <string>
 
 #include "controllers/actions.h"
+#include "controllers/names.h"
 #include "skiff/util/result.h"
 
 namespace skiff::controllers {
@@ -35,7 +36,7 @@ class MemoryStore : public ObjectStore {
   std::map<std::string, Bucket, std::less<>> kinds_;
   uint64_t next_uid_ = 1;
   uint64_t resource_version_ = 1;
-  uint64_t name_counter_ = 0;
+  RandomNameSource generated_names_{7};  // generateName suffixes
 };
 
 }  // namespace skiff::controllers
