@@ -84,7 +84,7 @@ bool label_of(const json& labels, const std::string& key, std::string& out) {
   return true;
 }
 
-std::string nested_string(const json& obj, std::initializer_list<const char*> path) {
+std::string nested_string(const json& obj, const std::vector<const char*>& path) {
   const json* cur = &obj;
   for (const char* k : path) {
     if (!cur->is_object()) return "";
@@ -100,7 +100,7 @@ std::string nested_string(const json& obj, std::initializer_list<const char*> pa
 
 struct FieldPath {
   const char* name;
-  std::initializer_list<const char*> path;
+  std::vector<const char*> path;  // owned: an initializer_list member would dangle
 };
 
 const std::vector<FieldPath>& kind_fields(const GroupVersionKind& gvk) {
