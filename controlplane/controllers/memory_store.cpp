@@ -151,6 +151,9 @@ Result<> MemoryStore::apply(const Action& a, Time now) {
       apply_patch(*cur, a.object, a.patch_type);
       if (field(*cur, "spec") != before_spec) (*cur)["metadata"]["generation"] = generation_of(*cur) + 1;
       (*cur)["metadata"]["resourceVersion"] = std::to_string(++resource_version_);
+      // The last finalizer of an object being deleted removed: it goes.
+      const Json& finalizers = path(*cur, {"metadata", "finalizers"});
+      if (being_deleted(*cur) && (!finalizers.is_array() || finalizers.empty())) erase(a.kind, a.ns, a.name);
       return {};
     }
     case Verb::Delete: {
