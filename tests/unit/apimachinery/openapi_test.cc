@@ -27,7 +27,8 @@ void dump_if_asked() {
   const char* dir = std::getenv("SKIFF_OPENAPI_DUMP_DIR");
   if (!dir) return;
   std::ofstream(std::string(dir) + "/index.json") << docs().index();
-  for (const auto& [path, _] : json::parse(docs().index())["paths"].items()) {
+  const json index = json::parse(docs().index());
+  for (const auto& [path, _] : index["paths"].items()) {
     std::string file = path;
     for (auto& c : file)
       if (c == '/') c = '_';
