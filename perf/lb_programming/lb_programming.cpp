@@ -130,8 +130,10 @@ struct Peer {
   bool nft = false;
 };
 
-// Runs argv with stdin from `input`; returns the wall time, or the error text.
-Result<double> run_timed(const std::vector<std::string>& argv, const fs::path& input, const fs::path& errlog) {
+// Runs argv with stdin from `input`; returns the wall time, or the error
+// text. A run longer than `timeout` seconds is killed and reported as such.
+Result<double> run_timed(const std::vector<std::string>& argv, const fs::path& input, const fs::path& errlog,
+                         double timeout) {
   auto start = Clock::now();
   pid_t pid = fork();
   if (pid < 0) return fail_errno("fork");
@@ -148,7 +150,15 @@ Result<double> run_timed(const std::vector<std::string>& argv, const fs::path& i
     _exit(127);
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (seconds_since(start) > timeout) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return fail(argv[0] + " still running after " + std::to_string(static_cast<int>(timeout)) +
+                  " s; killed", ETIMEDOUT);
+    }
+    usleep(2000);
+  }
   double took = seconds_since(start);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::ifstream e(errlog);
@@ -164,7 +174,7 @@ void write_file(const fs::path& p, const std::string& text) {
 }
 
 Result<Timings> run_peer(const Peer& peer, std::vector<perf::SynthService> services, size_t changes,
-                         const fs::path& dir) {
+                         const fs::path& dir, double timeout) {
   // A fresh network namespace for this process (and the tools it runs): the
   // host's tables are never touched, and the namespace goes with the last
   // reference to it.
@@ -176,18 +186,18 @@ Result<Timings> run_peer(const Peer& peer, std::vector<perf::SynthService> servi
   Timings t;
   if (!peer.nft) {
     write_file(in, perf::iptables_bootstrap());
-    if (auto r = run_timed(peer.restore, in, err); !r) return std::unexpected(r.error());
+    if (auto r = run_timed(peer.restore, in, err, timeout); !r) return std::unexpected(r.error());
   }
   write_file(in, peer.nft ? perf::nft_full(services, options) : perf::iptables_full(services, options));
   t.note = std::to_string(fs::file_size(in) / 1024) + " KiB of rules";
-  auto full = run_timed(peer.restore, in, err);
+  auto full = run_timed(peer.restore, in, err, timeout);
   if (!full) return std::unexpected(full.error());
   t.full = *full;
   for (size_t k = 0; k < changes; ++k) {
     const size_t i = changed_service(k, services.size());
     services[i].endpoints.back().ip = replacement_ip(k);
     write_file(in, peer.nft ? perf::nft_partial(services, i, options) : perf::iptables_partial(services, i, options));
-    auto r = run_timed(peer.restore, in, err);
+    auto r = run_timed(peer.restore, in, err, timeout);
     if (!r) return std::unexpected(r.error());
     t.changes.push_back(*r);
   }
@@ -196,7 +206,10 @@ Result<Timings> run_peer(const Peer& peer, std::vector<perf::SynthService> servi
 
 std::string ms(double s) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, s < 0.01 ? "%.3f ms" : "%.1f ms", s * 1e3);
+  if (s >= 10)
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
+  else
+    std::snprintf(buf, sizeof buf, s < 0.01 ? "%.3f ms" : "%.1f ms", s * 1e3);
   return buf;
 }
 
@@ -221,16 +234,48 @@ int emit(const fs::path& dir, const perf::ClusterLayout& layout) {
   return 0;
 }
 
+struct Row {
+  std::string mode;
+  Timings t;
+  bool ok = false;
+  std::string error;
+};
+
+void print_row(const Row& row, const Row* skiff) {
+  if (!row.ok) {
+    std::printf("%-16s FAILED: %s\n", row.mode.c_str(), row.error.c_str());
+    std::fflush(stdout);
+    return;
+  }
+  const double med = median(row.t.changes);
+  const double mx = row.t.changes.empty() ? 0 : *std::max_element(row.t.changes.begin(), row.t.changes.end());
+  std::string r_full = "-", r_change = "-";
+  if (skiff && skiff->ok && row.mode != "skiff") {
+    char a[32], b[32];
+    std::snprintf(a, sizeof a, "%.5f", skiff->t.full / row.t.full);
+    std::snprintf(b, sizeof b, "%.6f", median(skiff->t.changes) / med);
+    r_full = a;
+    r_change = b;
+  }
+  std::printf("%-16s %12s %14s %14s %4zu %16s %18s   %s\n", row.mode.c_str(), ms(row.t.full).c_str(),
+              ms(med).c_str(), ms(mx).c_str(), row.t.changes.size(), r_full.c_str(), r_change.c_str(),
+              row.t.note.c_str());
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Programming time of Skiff's maps vs kube-proxy's iptables and nftables rules"};
-  size_t services = 10000, endpoints = 10, changes = 21;
+  size_t services = 10000, endpoints = 10, changes = 21, peer_changes = 5;
+  double timeout = 900;
   uint32_t maglev_max = lb::kMaglevDefaultMax, maglev_slots = 0;
   std::vector<std::string> peers = {"iptables-legacy", "iptables-nft", "nft"};
   app.add_option("--services", services, "number of services");
   app.add_option("--endpoints", endpoints, "endpoints per service");
-  app.add_option("--changes", changes, "single endpoint changes to time (median reported)");
+  app.add_option("--changes", changes, "single endpoint changes timed for Skiff (median reported)");
+  app.add_option("--peer-changes", peer_changes, "single endpoint changes timed for each peer");
+  app.add_option("--peer-timeout", timeout, "seconds before a peer's restore is killed and reported");
   app.add_option("--maglev-table-size", maglev_max, "as the agent's flag");
   app.add_option("--maglev-slots", maglev_slots, "as the agent's flag (0: default)");
   app.add_option("--peers", peers, "iptables-legacy, iptables-nft, nft")->delimiter(',');
@@ -257,19 +302,17 @@ int main(int argc, char** argv) {
 
   perf::ClusterLayout bench{.services = services, .endpoints_per_service = endpoints};
   const auto model = perf::make_services(bench);
-  std::printf("programming %zu ClusterIP services x %zu endpoints (%zu endpoints), then %zu single endpoint "
-              "changes\n", services, endpoints, services * endpoints, changes);
+  std::printf("programming %zu ClusterIP services x %zu endpoints (%zu endpoints), then single endpoint "
+              "changes; ratios are skiff time / peer time\n\n", services, endpoints, services * endpoints);
+  std::printf("%-16s %12s %14s %14s %4s %16s %18s   %s\n", "mode", "full sync", "change (med)", "change (max)", "n",
+              "full skiff/peer", "change skiff/peer", "");
+  std::fflush(stdout);
 
-  struct Row {
-    std::string mode;
-    Timings t;
-    bool ok = false;
-    std::string error;
-  };
-  std::vector<Row> rows;
+  Row skiff;
   {
     auto r = run_skiff(model, changes, maglev_max, maglev_slots);
-    rows.push_back(r ? Row{"skiff", *r, true, ""} : Row{"skiff", {}, false, r.error().str()});
+    skiff = r ? Row{"skiff", *r, true, ""} : Row{"skiff", {}, false, r.error().str()};
+    print_row(skiff, nullptr);
   }
   char tmpl[] = "/tmp/skiff-lbperf-XXXXXX";
   if (!mkdtemp(tmpl)) {
@@ -277,6 +320,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const fs::path dir = tmpl;
+  int rc = skiff.ok ? 0 : 1;
   for (const auto& name : peers) {
     Peer peer{name, {}, false};
     if (name == "iptables-legacy" || name == "iptables-nft")
@@ -287,40 +331,15 @@ int main(int argc, char** argv) {
       spdlog::error("unknown peer {}", name);
       continue;
     }
-    auto r = run_peer(peer, model, changes, dir);
-    rows.push_back(r ? Row{name, *r, true, ""} : Row{name, {}, false, r.error().str()});
+    auto r = run_peer(peer, model, peer_changes, dir, timeout);
+    print_row(r ? Row{name, *r, true, ""} : Row{name, {}, false, r.error().str()}, &skiff);
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
 
-  const Row& skiff = rows.front();
-  std::printf("\n%-16s %12s %14s %14s %18s %18s\n", "mode", "full sync", "change (med)", "change (max)",
-              "full skiff/peer", "change skiff/peer");
-  int rc = 0;
-  for (const auto& row : rows) {
-    if (!row.ok) {
-      std::printf("%-16s FAILED: %s\n", row.mode.c_str(), row.error.c_str());
-      rc = 1;
-      continue;
-    }
-    const double med = median(row.t.changes);
-    const double mx = row.t.changes.empty() ? 0 : *std::max_element(row.t.changes.begin(), row.t.changes.end());
-    std::string r_full = "-", r_change = "-";
-    if (skiff.ok && row.mode != "skiff") {
-      char a[32], b[32];
-      std::snprintf(a, sizeof a, "%.4f", skiff.t.full / row.t.full);
-      std::snprintf(b, sizeof b, "%.5f", median(skiff.t.changes) / med);
-      r_full = a;
-      r_change = b;
-    }
-    std::printf("%-16s %12s %14s %14s %18s %18s\n", row.mode.c_str(), ms(row.t.full).c_str(), ms(med).c_str(),
-                ms(mx).c_str(), r_full.c_str(), r_change.c_str());
-  }
-  for (const auto& row : rows)
-    if (row.ok) std::printf("  %s: %s\n", row.mode.c_str(), row.t.note.c_str());
   if (skiff.ok) {
     const double med = median(skiff.t.changes);
-    std::printf("targets: skiff full sync %s < 1 s: %s; single change %s < 1 ms: %s\n", ms(skiff.t.full).c_str(),
+    std::printf("\ntargets: skiff full sync %s < 1 s: %s; single change %s < 1 ms: %s\n", ms(skiff.t.full).c_str(),
                 skiff.t.full < 1.0 ? "met" : "MISSED", ms(med).c_str(), med < 1e-3 ? "met" : "MISSED");
   }
   return rc;

@@ -24,9 +24,9 @@ SynthEndpoint endpoint_of(const ClusterLayout& layout, size_t s, size_t e) {
     // 10.128.0.0/9, one address per endpoint.
     return {0x0a800000u + static_cast<uint32_t>(s * layout.endpoints_per_service + e + 1), layout.target_port};
   }
-  // Pod p answers for 10.244.p.2-251 (.1 is its own address): spread the
-  // services' endpoints over the pods and their addresses.
-  const size_t pod = (s + e) % layout.backend_pods;
+  // Pod p (1-based) answers for 10.244.p.2-251 (.1 is its own address):
+  // spread the services' endpoints over the pods and their addresses.
+  const size_t pod = 1 + (s + e) % layout.backend_pods;
   const size_t host = 2 + (s * layout.endpoints_per_service + e) % 250;
   return {0x0af40000u + static_cast<uint32_t>(pod << 8) + static_cast<uint32_t>(host), layout.target_port};
 }

@@ -38,7 +38,7 @@ struct ClusterLayout {
   uint16_t port = 80;
   uint16_t target_port = 8080;
   // 0: every endpoint has its own address (10.128.0.0/9). Otherwise the
-  // endpoints live in this many backend pods, pod p owning 10.244.p.0/24.
+  // endpoints live in this many backend pods, pod p (1..P) owning 10.244.p.0/24.
   size_t backend_pods = 0;
   std::string node_name = "perf-node";
   std::string pod_cidr = "10.244.0.0/16";  // kube-proxy's --cluster-cidr
