@@ -326,7 +326,50 @@ void kind_defaults(const GroupVersionKind& gvk, json& obj) {
   }
 }
 
+void carry_service_allocations(json& obj, const json& old) {
+  if (!obj.contains("spec") || !obj["spec"].is_object() || !old.contains("spec") || !old["spec"].is_object()) return;
+  json& spec = obj["spec"];
+  const json& before = old["spec"];
+  std::string type = spec.value("type", "ClusterIP");
+  if (type != before.value("type", "ClusterIP")) return;
+  if (type == "ExternalName") return;
+  for (const char* f : {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "healthCheckNodePort"})
+    if (missing(spec, f) && before.contains(f)) spec[f] = before[f];
+  if (type == "ClusterIP") return;
+  auto ports = spec.find("ports");
+  auto old_ports = before.find("ports");
+  if (ports == spec.end() || old_ports == before.end() || !ports->is_array() || !old_ports->is_array()) return;
+  for (auto& p : *ports) {
+    if (!p.is_object() || !missing(p, "nodePort")) continue;
+    for (const auto& q : *old_ports)
+      if (q.is_object() && q.value("port", 0) == p.value("port", -1) &&
+          q.value("protocol", "TCP") == p.value("protocol", "TCP") && q.contains("nodePort"))
+        p["nodePort"] = q["nodePort"];
+  }
+}
+
+void carry_job_selector(json& obj, const json& old) {
+  if (!obj.contains("spec") || !obj["spec"].is_object() || !old.contains("spec")) return;
+  json& spec = obj["spec"];
+  const json& before = old["spec"];
+  if (spec.value("manualSelector", false)) return;
+  if (missing(spec, "selector") && before.contains("selector")) spec["selector"] = before["selector"];
+  const json* labels = before.contains("template") && before["template"].is_object() && before["template"].contains("metadata")
+                           ? &before["template"]["metadata"]
+                           : nullptr;
+  if (!labels || !labels->contains("labels")) return;
+  json& now = child(child(child(spec, "template"), "metadata"), "labels");
+  for (const char* k : {"batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name", "controller-uid", "job-name"})
+    if (!now.contains(k) && (*labels)["labels"].contains(k)) now[k] = (*labels)["labels"][k];
+}
+
 }  // namespace
+
+void apply_update_defaults(const GroupVersionKind& gvk, json& obj, const json& old) {
+  if (!obj.is_object() || !old.is_object()) return;
+  if (gvk.group.empty() && gvk.kind == "Service") carry_service_allocations(obj, old);
+  if (gvk.group == "batch" && gvk.kind == "Job") carry_job_selector(obj, old);
+}
 
 void apply_defaults(const GroupVersionKind& gvk, json& obj) { apply_defaults(SchemaRegistry::builtin(), gvk, obj); }
 

@@ -417,6 +417,13 @@ void compute_managed_fields(const SchemaRegistry& reg, const GroupVersionKind& g
   if (opts.field_manager.empty() || !updated.is_object()) return;
   const Schema* schema = reg.for_kind(gvk);
   json entries = managed_entries(updated);
+  // After an Apply patch the apply entry is already current: recording the
+  // same change as an Update would take the fields away from it.
+  json old_entries = old ? managed_entries(*old) : json::array();
+  for (const auto& e : entries)
+    if (same_entry(e, opts.field_manager, "Apply", opts.subresource) &&
+        std::find(old_entries.begin(), old_entries.end(), e) == old_entries.end())
+      return;
   if (entries.empty() && old) entries = managed_entries(*old);
   json now_tracked = tracked(updated, opts.subresource);
   json before_tracked = old ? tracked(*old, opts.subresource) : json();

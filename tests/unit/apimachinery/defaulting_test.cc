@@ -155,3 +155,24 @@ TEST(Defaulting, RbacSubjectsAndNetworkPolicyTypes) {
 
 }  // namespace
 }  // namespace skiff::apimachinery
+
+namespace skiff::apimachinery {
+namespace {
+
+TEST(Defaulting, UpdateCarriesServiceAllocations) {
+  json old = json::parse(R"({"spec":{"type":"NodePort","clusterIP":"10.96.0.7","clusterIPs":["10.96.0.7"],"ipFamilies":["IPv4"],
+    "ipFamilyPolicy":"SingleStack","ports":[{"port":80,"protocol":"TCP","nodePort":30080},{"port":53,"protocol":"UDP","nodePort":30053}]}})");
+  json replaced = json::parse(R"({"spec":{"type":"NodePort","ports":[{"port":80,"protocol":"TCP"},{"port":53,"protocol":"UDP"},{"port":8080,"protocol":"TCP"}]}})");
+  apply_update_defaults(kService, replaced, old);
+  EXPECT_EQ(replaced["spec"]["clusterIP"], "10.96.0.7");
+  EXPECT_EQ(replaced["spec"]["clusterIPs"], json::array({"10.96.0.7"}));
+  EXPECT_EQ(replaced["spec"]["ports"][0]["nodePort"], 30080);
+  EXPECT_EQ(replaced["spec"]["ports"][1]["nodePort"], 30053);
+  EXPECT_FALSE(replaced["spec"]["ports"][2].contains("nodePort"));
+  json retyped = json::parse(R"({"spec":{"type":"ClusterIP","ports":[{"port":80}]}})");
+  apply_update_defaults(kService, retyped, old);
+  EXPECT_FALSE(retyped["spec"].contains("clusterIP"));  // a type change allocates afresh
+}
+
+}  // namespace
+}  // namespace skiff::apimachinery

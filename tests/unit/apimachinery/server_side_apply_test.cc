@@ -169,3 +169,24 @@ TEST(ManagedFields, UpdatesMoveOwnershipAndDropRemovedFields) {
 
 }  // namespace
 }  // namespace skiff::apimachinery
+
+namespace skiff::apimachinery {
+namespace {
+
+TEST(ManagedFields, UpdateBookkeepingAfterApplyLeavesTheApplyEntryAlone) {
+  auto created = apply_patch(PatchType::Apply, kDeployment, json(), kApplied, as("kubectl"));
+  ASSERT_TRUE(created);
+  std::string changed = kApplied;
+  changed.replace(changed.find("replicas: 2"), 11, "replicas: 4");
+  ApplyOptions opts = as("kubectl");
+  opts.now = "2025-01-01T00:01:00Z";
+  auto applied = apply_patch(PatchType::Apply, kDeployment, *created, changed, opts);
+  ASSERT_TRUE(applied);
+  json after = *applied;
+  compute_managed_fields(kDeployment, &*created, after, opts);  // what a server does after any write
+  EXPECT_EQ(after["metadata"]["managedFields"], (*applied)["metadata"]["managedFields"]);
+  EXPECT_EQ(after["metadata"]["managedFields"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace skiff::apimachinery

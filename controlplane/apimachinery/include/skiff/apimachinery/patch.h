@@ -46,7 +46,9 @@ ApiResult<nlohmann::json> apply_patch(const SchemaRegistry&, PatchType, const Gr
 // Records an Update by `opts.field_manager` in updated.metadata.managedFields:
 // the fields that differ from `old` (nullptr on create: every field) move to
 // this manager's Update entry and are removed from other managers' sets.
-// Empty field_manager: managedFields are left as they are.
+// Empty field_manager: managedFields are left as they are. After an Apply
+// patch by the same manager (its Apply entry changed) this does nothing, so
+// the server may call it after every write.
 void compute_managed_fields(const GroupVersionKind&, const nlohmann::json* old, nlohmann::json& updated,
                             const ApplyOptions& opts);
 void compute_managed_fields(const SchemaRegistry&, const GroupVersionKind&, const nlohmann::json* old,
