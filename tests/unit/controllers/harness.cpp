@@ -45,7 +45,13 @@ void Cluster::make_pods_ready(std::size_t limit) {
     Json* p = store.get_mutable("Pod", key.substr(0, slash), key.substr(slash + 1));
     if (pod_ready(*p)) continue;
     if (n++ >= limit) break;
-    (*p)["spec"]["nodeName"] = "node-1";
+    // Scheduler: DaemonSet pods go where their node affinity says.
+    const Json& terms = path(*p, {"spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                                  "nodeSelectorTerms"});
+    std::string node = "node-1";
+    if (terms.is_array() && !terms.empty() && terms[0].contains("matchFields"))
+      node = str(terms[0]["matchFields"][0]["values"][0]);
+    (*p)["spec"]["nodeName"] = node;
     (*p)["status"] = Json{{"phase", "Running"},
                           {"conditions", Json::array({Json{{"type", "Ready"},
                                                            {"status", "True"},
