@@ -177,3 +177,31 @@ TEST(Patch, NonApplyPatchOfMissingObjectIsNotFound) {
 
 }  // namespace
 }  // namespace skiff::apimachinery
+
+namespace skiff::apimachinery {
+namespace {
+
+// The patch kubectl v1.32 `apply` sent (captured from a real run) when a
+// manifest changed the image, replicas and strategy, replaced env B by C and
+// the sidecar by another container.
+TEST(StrategicMerge, RealKubectlApplyPatch) {
+  json live = json::parse(R"J({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default", "resourceVersion": "5", "uid": "u1"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": "25%"}}, "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.26", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}], "imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}, {"name": "sidecar", "image": "busybox", "imagePullPolicy": "Always", "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler", "securityContext": {}, "terminationGracePeriodSeconds": 30}}}})J");
+  const char* patch = R"J({"metadata": {"annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{...}"}}, "spec": {"replicas": 3, "strategy": {"$retainKeys": ["type"], "rollingUpdate": null, "type": "Recreate"}, "template": {"spec": {"$setElementOrder/containers": [{"name": "nginx"}, {"name": "log"}], "containers": [{"$setElementOrder/env": [{"name": "A"}, {"name": "C"}], "env": [{"name": "C", "value": "3"}, {"$patch": "delete", "name": "B"}], "image": "nginx:1.27", "name": "nginx"}, {"image": "fluent:1", "name": "log"}, {"$patch": "delete", "name": "sidecar"}]}}}})J";
+  auto r = apply_patch(PatchType::StrategicMerge, kDeployment, live, patch);
+  ASSERT_TRUE(r) << r.error().message;
+  const json& spec = (*r)["spec"];
+  EXPECT_EQ(spec["replicas"], 3);
+  EXPECT_EQ(spec["strategy"], json::parse(R"({"type":"Recreate"})"));
+  const json& containers = spec["template"]["spec"]["containers"];
+  ASSERT_EQ(containers.size(), 2u);
+  EXPECT_EQ(containers[0]["name"], "nginx");
+  EXPECT_EQ(containers[0]["image"], "nginx:1.27");
+  EXPECT_EQ(containers[0]["imagePullPolicy"], "IfNotPresent");  // server-set fields survive
+  EXPECT_EQ(containers[0]["env"], json::parse(R"([{"name":"A","value":"1"},{"name":"C","value":"3"}])"));
+  EXPECT_EQ(containers[1], json::parse(R"({"name":"log","image":"fluent:1"})"));
+  EXPECT_EQ((*r)["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"], "{...}");
+  EXPECT_EQ(spec["template"]["spec"]["dnsPolicy"], "ClusterFirst");
+}
+
+}  // namespace
+}  // namespace skiff::apimachinery
