@@ -14,7 +14,10 @@ struct SpreadConstraintState {
   const TopologySpreadConstraint* constraint = nullptr;
   uint32_t key_id = kNone;  // kNone: no node has the key
   bool self_match = false;
-  std::unordered_map<uint32_t, int64_t> counts;  // domain value id -> matching pods
+  // Matching pods per domain, indexed by the domain's value id; -1 = not a
+  // domain (no eligible node has that value). Dense: value ids are small.
+  std::vector<int64_t> counts;
+  std::vector<uint32_t> domains;
   // Cached global minimum over domains; recomputed when counts change.
   mutable bool min_dirty = true;
   mutable int64_t min_count = 0;

@@ -20,7 +20,7 @@ void bump(std::unordered_map<uint64_t, int64_t>& m, uint64_t pair, int64_t delta
 }
 
 // Adds count x delta to the domain of each node hosting matched pods.
-void add_per_node(const ClusterSnapshot& snap, const std::unordered_map<NodeId, int32_t>& per_node, uint32_t key,
+void add_per_node(const ClusterSnapshot& snap, const NodeCounts& per_node, uint32_t key,
                   int64_t delta, std::unordered_map<uint64_t, int64_t>& out) {
   if (key == kNone) return;
   for (const auto& [id, c] : per_node) {

@@ -13,9 +13,9 @@ namespace {
 
 constexpr std::string_view kHostnameLabel = "kubernetes.io/hostname";
 
-std::unordered_map<NodeId, int64_t> matching_pods_per_node(const ClusterSnapshot& snap, const PodView& pod,
-                                                           const LabelSelector& sel) {
-  std::unordered_map<NodeId, int64_t> out;
+// Matching pods per node, indexed by NodeId.
+std::vector<int64_t> matching_pods_per_node(const ClusterSnapshot& snap, const PodView& pod, const LabelSelector& sel) {
+  std::vector<int64_t> out(snap.node_slots(), 0);
   snap.for_each_label_set(sel, [&](const LabelSet& ls) {
     if (ls.terminating || ls.ns != pod.ns || !sel.matches(ls.labels)) return;
     for (const auto& [node, c] : ls.per_node) out[node] += c;
@@ -45,11 +45,11 @@ std::vector<uint32_t> filter_keys(const SpreadFilterState& s) {
 }  // namespace
 
 int64_t SpreadConstraintState::global_min() const {
-  if (static_cast<int64_t>(counts.size()) < constraint->min_domains) return 0;
+  if (static_cast<int64_t>(domains.size()) < constraint->min_domains) return 0;
   if (min_dirty) {
     int64_t m = std::numeric_limits<int64_t>::max();
-    for (const auto& [v, c] : counts) m = std::min(m, c);
-    min_count = counts.empty() ? 0 : m;
+    for (uint32_t d : domains) m = std::min(m, counts[d]);
+    min_count = domains.empty() ? 0 : m;
     min_dirty = false;
   }
   return min_count;
@@ -70,16 +70,23 @@ void prefilter_topology_spread(CycleState& state, const ClusterSnapshot& snap) {
   if (s.constraints.empty()) return;
   s.active = true;
   std::vector<uint32_t> keys = filter_keys(s);
-  std::vector<std::unordered_map<NodeId, int64_t>> per_node;
-  for (const auto& cs : s.constraints) per_node.push_back(matching_pods_per_node(snap, pod, cs.constraint->selector));
+  std::vector<std::vector<int64_t>> per_node;
+  for (auto& cs : s.constraints) {
+    per_node.push_back(matching_pods_per_node(snap, pod, cs.constraint->selector));
+    cs.counts.assign(snap.strings().size(), -1);
+  }
   for (NodeId id : snap.nodes()) {
     const NodeInfo& node = snap.node(id);
     if (!has_all_keys(node, keys)) continue;
     for (size_t i = 0; i < s.constraints.size(); i++) {
       auto& cs = s.constraints[i];
       if (!included(pod, *cs.constraint, node)) continue;
-      auto it = per_node[i].find(id);
-      cs.counts[node.label_value(cs.key_id)] += it == per_node[i].end() ? 0 : it->second;
+      int64_t& c = cs.counts[node.label_value(cs.key_id)];
+      if (c < 0) {
+        c = 0;
+        cs.domains.push_back(node.label_value(cs.key_id));
+      }
+      c += per_node[i][id];
     }
   }
 }
@@ -92,8 +99,7 @@ FilterStatus filter_topology_spread(const CycleState& state, const NodeInfo& nod
     if (value == kNone) return FilterStatus::unresolvable(reason::kSpreadMissingLabel);
   }
   for (const auto& cs : s.constraints) {
-    auto it = cs.counts.find(node.label_value(cs.key_id));
-    int64_t matching = it == cs.counts.end() ? 0 : it->second;
+    int64_t matching = std::max<int64_t>(cs.counts[node.label_value(cs.key_id)], 0);
     int64_t skew = matching + (cs.self_match ? 1 : 0) - cs.global_min();
     if (skew > cs.constraint->max_skew) return FilterStatus::unschedulable(reason::kSpreadConstraintsNotMatch);
   }
@@ -109,7 +115,8 @@ void spread_update(CycleState& state, const ClusterSnapshot& snap, const PodReco
   if (!node.present || !has_all_keys(node, filter_keys(s))) return;
   for (auto& cs : s.constraints) {
     if (!included(pod, *cs.constraint, node) || !cs.constraint->selector.matches(other.view.labels)) continue;
-    cs.counts[node.label_value(cs.key_id)] += sign;
+    int64_t& c = cs.counts[node.label_value(cs.key_id)];
+    if (c >= 0) c += sign;
     cs.min_dirty = true;
   }
 }
@@ -130,7 +137,10 @@ bool score_topology_spread(const CycleState& state, const ClusterSnapshot& snap,
   }
   // Domains among the feasible nodes that carry every key; others are ignored.
   std::vector<bool> ignored(feasible.size());
-  std::vector<std::unordered_map<uint32_t, int64_t>> counts(n);
+  // Per constraint, by domain value id: -1 = no candidate node in that domain.
+  std::vector<std::vector<int64_t>> counts(n);
+  std::vector<size_t> domains(n, 0);
+  for (auto& c : counts) c.assign(snap.strings().size(), -1);
   size_t usable = 0;
   for (size_t f = 0; f < feasible.size(); f++) {
     const NodeInfo& node = snap.node(feasible[f]);
@@ -139,22 +149,28 @@ bool score_topology_spread(const CycleState& state, const ClusterSnapshot& snap,
       continue;
     }
     usable++;
-    for (size_t i = 0; i < n; i++)
-      if (!hostname[i]) counts[i].emplace(node.label_value(keys[i]), 0);
+    for (size_t i = 0; i < n; i++) {
+      int64_t& c = counts[i][node.label_value(keys[i])];
+      if (!hostname[i] && c < 0) {
+        c = 0;
+        domains[i]++;
+      }
+    }
   }
   std::vector<double> weight(n);
-  for (size_t i = 0; i < n; i++)
-    weight[i] = std::log(static_cast<double>((hostname[i] ? usable : counts[i].size()) + 2));
-  std::vector<std::unordered_map<NodeId, int64_t>> per_node;
+  for (size_t i = 0; i < n; i++) weight[i] = std::log(static_cast<double>((hostname[i] ? usable : domains[i]) + 2));
+  std::vector<std::vector<int64_t>> per_node;
   for (size_t i = 0; i < n; i++) per_node.push_back(matching_pods_per_node(snap, pod, constraints[i]->selector));
   // Counts over all nodes, but only for domains a candidate node is in.
   for (size_t i = 0; i < n; i++) {
     if (hostname[i]) continue;
-    for (const auto& [id, c] : per_node[i]) {
+    for (NodeId id : snap.nodes()) {
+      int64_t c = per_node[i][id];
+      if (c == 0) continue;
       const NodeInfo& node = snap.node(id);
-      if (!node.present || !has_all_keys(node, keys) || !included(pod, *constraints[i], node)) continue;
-      auto it = counts[i].find(node.label_value(keys[i]));
-      if (it != counts[i].end()) it->second += c;
+      if (!has_all_keys(node, keys) || !included(pod, *constraints[i], node)) continue;
+      int64_t& d = counts[i][node.label_value(keys[i])];
+      if (d >= 0) d += c;
     }
   }
   int64_t min_score = std::numeric_limits<int64_t>::max(), max_score = 0;
@@ -165,8 +181,7 @@ bool score_topology_spread(const CycleState& state, const ClusterSnapshot& snap,
     for (size_t i = 0; i < n; i++) {
       int64_t cnt;
       if (hostname[i]) {
-        auto it = per_node[i].find(feasible[f]);
-        cnt = it == per_node[i].end() ? 0 : it->second;
+        cnt = per_node[i][feasible[f]];
       } else {
         cnt = counts[i][node.label_value(keys[i])];
       }

@@ -18,6 +18,27 @@ uint32_t StringPool::find(std::string_view s) const {
   return it == ids_.end() ? kNone : it->second;
 }
 
+void NodeCounts::add(NodeId node, int32_t delta) {
+  auto it = index_.find(node);
+  if (it == index_.end()) {
+    if (delta == 0) return;
+    index_.emplace(node, static_cast<uint32_t>(entries_.size()));
+    entries_.emplace_back(node, delta);
+    return;
+  }
+  auto& e = entries_[it->second];
+  e.second += delta;
+  if (e.second != 0) return;
+  // Swap-remove the emptied entry.
+  uint32_t pos = it->second;
+  index_.erase(it);
+  if (pos + 1 != entries_.size()) {
+    entries_[pos] = entries_.back();
+    index_[entries_[pos].first] = pos;
+  }
+  entries_.pop_back();
+}
+
 uint32_t NodeInfo::label_value(uint32_t key_id) const {
   for (const auto& [k, v] : label_ids)
     if (k == key_id) return v;
@@ -149,11 +170,9 @@ void ClusterSnapshot::account(PodId id, int sign) {
       n.ports.erase(it);
     }
   }
-  auto bump = [&](std::unordered_map<NodeId, int32_t>& per_node, int32_t& total) {
+  auto bump = [&](NodeCounts& per_node, int32_t& total) {
     total += sign;
-    int32_t& c = per_node[p.node];
-    c += sign;
-    if (c == 0) per_node.erase(p.node);
+    per_node.add(p.node, sign);
   };
   LabelSet& ls = label_sets_[p.label_set];
   bump(ls.per_node, ls.total);

@@ -33,6 +33,7 @@ class StringPool {
   uint32_t intern(std::string_view s);
   uint32_t find(std::string_view s) const;  // kNone when never interned
   const std::string& str(uint32_t id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
 
  private:
   std::unordered_map<std::string, uint32_t> ids_;
@@ -71,11 +72,25 @@ struct PodRecord {
   bool counted = false;  // its resources/labels are in the node aggregates
 };
 
+// Pods per node for one group: entries stored contiguously (iterated on
+// every scheduling cycle) with an index for the incremental updates.
+class NodeCounts {
+ public:
+  void add(NodeId node, int32_t delta);
+  auto begin() const { return entries_.begin(); }
+  auto end() const { return entries_.end(); }
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::vector<std::pair<NodeId, int32_t>> entries_;
+  std::unordered_map<NodeId, uint32_t> index_;
+};
+
 struct LabelSet {
   std::string ns;
   Labels labels;
   bool terminating = false;
-  std::unordered_map<NodeId, int32_t> per_node;
+  NodeCounts per_node;
   int32_t total = 0;
 };
 
@@ -85,7 +100,7 @@ struct AffinityGroup {
   std::vector<PodAffinityTerm> required_anti_affinity;
   std::vector<WeightedPodAffinityTerm> preferred_affinity;
   std::vector<WeightedPodAffinityTerm> preferred_anti_affinity;
-  std::unordered_map<NodeId, int32_t> per_node;
+  NodeCounts per_node;
   int32_t total = 0;
 };
 
@@ -112,6 +127,7 @@ class ClusterSnapshot {
   PodId find_pod(const std::string& key) const;
   const std::vector<NodeId>& nodes() const { return order_; }  // present nodes, scheduling order
   size_t node_count() const { return order_.size(); }
+  size_t node_slots() const { return nodes_.size(); }  // NodeIds are below this
   const NodeInfo& node(NodeId id) const { return nodes_[id]; }
   const PodRecord& pod(PodId id) const { return pods_[id]; }
   size_t pod_count() const { return pod_ids_.size(); }
