@@ -67,6 +67,7 @@ void walk(FieldErrors& errs, const Schema* s, const json& v, const json* old, co
           if ((it == v.end() || it->is_null()) && r != "template") errs.required(path / r);
         }
       for (const auto& [k, sub] : s->properties) {
+        if (depth == 0 && k == "metadata") continue;  // object_meta() checks it
         auto it = v.find(k);
         if (it == v.end()) continue;
         const json* old_sub = old && old->is_object() && old->contains(k) ? &(*old)[k] : nullptr;
@@ -202,15 +203,7 @@ std::vector<FieldCause> validate(const SchemaRegistry& reg, const GroupVersionKi
   }
   object_meta(errs, gvk, obj, old);
   if (const Schema* s = reg.for_kind(gvk)) {
-    // metadata is checked above; walk the rest.
-    json rest = obj;
-    rest.erase("metadata");
-    json old_rest;
-    if (old && old->is_object()) {
-      old_rest = *old;
-      old_rest.erase("metadata");
-    }
-    walk(errs, s, rest, old ? &old_rest : nullptr, Path(), true, 0);
+    walk(errs, s, obj, old && old->is_object() ? old : nullptr, Path(), true, 0);
   }
   rules::kind_rules(errs, gvk, obj, old);
   return errs.causes();
