@@ -89,9 +89,12 @@ Result<std::unique_ptr<NodeEnv>> NodeEnv::create(const NodeEnvOptions& options) 
     std::lock_guard lk(self->mu_);
     self->events_[pod.uid].push_back(e);
   };
-  hooks.on_status = [self](const PodSpec& pod, const nlohmann::json&) {
-    std::lock_guard lk(self->mu_);
-    ++self->status_updates_[pod.uid];
+  hooks.on_status = [self, extra = options.on_status](const PodSpec& pod, const nlohmann::json& status) {
+    {
+      std::lock_guard lk(self->mu_);
+      ++self->status_updates_[pod.uid];
+    }
+    if (extra) extra(pod, status);
   };
   hooks.config = &env->config_;
   hooks.token = [](const PodSpec& pod, const std::string&, int64_t) -> Result<std::string> {

@@ -7,6 +7,7 @@
 // containerd, unmounts and deletes the directory.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,8 @@ struct NodeEnvOptions {
   std::filesystem::path pause;        // skiff-pause
   BackoffPolicy restart_backoff{std::chrono::seconds(1), std::chrono::seconds(8), std::chrono::minutes(10)};
   std::string test_image = "skiff/busybox:test";
+  // Also told of every status (benchmarks time phase changes with it).
+  std::function<void(const PodSpec&, const nlohmann::json&)> on_status;
 };
 
 struct ConfigData : ConfigSource {
