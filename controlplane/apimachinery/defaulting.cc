@@ -5,6 +5,7 @@
 #include "skiff/apimachinery/defaulting.h"
 
 #include <nlohmann/json.hpp>
+#include "json_access.h"
 
 namespace skiff::apimachinery {
 namespace {
@@ -88,7 +89,7 @@ void default_containers(json& spec, const char* list, bool host_network) {
 
 void default_pod_spec(json& spec) {
   if (!spec.is_object()) return;
-  bool host_network = spec.value("hostNetwork", false);
+  bool host_network = bval(spec, "hostNetwork", false);
   default_containers(spec, "containers", host_network);
   default_containers(spec, "initContainers", host_network);
   default_containers(spec, "ephemeralContainers", false);
@@ -133,7 +134,7 @@ void default_service(json& obj) {
   if (type != "ExternalName") set_if_missing(spec, "internalTrafficPolicy", "Cluster");
   if (type == "LoadBalancer") set_if_missing(spec, "allocateLoadBalancerNodePorts", true);
   if (type != "ExternalName") {
-    bool headless = spec.value("clusterIP", "") == "None";
+    bool headless = sval(spec, "clusterIP", "") == "None";
     bool has_selector = spec.contains("selector") && spec["selector"].is_object() && !spec["selector"].empty();
     set_if_missing(spec, "ipFamilyPolicy", headless && !has_selector ? "RequireDualStack" : "SingleStack");
     set_if_missing(spec, "ipFamilies", json::array({"IPv4"}));
@@ -152,10 +153,10 @@ void default_job_spec(json& spec, const json& meta) {
   set_if_missing(spec, "suspend", false);
   set_if_missing(spec, "podReplacementPolicy", missing(spec, "podFailurePolicy") ? "TerminatingOrFailed" : "Failed");
   // The job's own selector and labels (batch strategy PrepareForCreate), when the uid is known.
-  bool manual = spec.value("manualSelector", false);
+  bool manual = bval(spec, "manualSelector", false);
   if (!manual && meta.is_object() && meta.contains("uid") && meta["uid"].is_string() && missing(spec, "selector")) {
     std::string uid = meta["uid"].get<std::string>();
-    std::string name = meta.value("name", "");
+    std::string name = sval(meta, "name", "");
     spec["selector"] = {{"matchLabels", {{"batch.kubernetes.io/controller-uid", uid}}}};
     json& labels = child(child(child(spec, "template"), "metadata"), "labels");
     labels["batch.kubernetes.io/controller-uid"] = uid;
@@ -176,7 +177,7 @@ void kind_defaults(const GroupVersionKind& gvk, json& obj) {
     } else if (k == "Secret") {
       set_if_missing(obj, "type", "Opaque");
     } else if (k == "Namespace") {
-      std::string name = obj.contains("metadata") ? obj["metadata"].value("name", "") : "";
+      std::string name = obj.contains("metadata") ? sval(obj["metadata"], "name", "") : "";
       if (!name.empty()) child(child(obj, "metadata"), "labels")["kubernetes.io/metadata.name"] = name;
       set_if_missing(child(obj, "status"), "phase", "Active");
     } else if (k == "Node") {
@@ -199,7 +200,7 @@ void kind_defaults(const GroupVersionKind& gvk, json& obj) {
     } else if (k == "ReplicationController") {
       json& spec = child(obj, "spec");
       json tmpl_labels = spec.contains("template") && spec["template"].is_object() && spec["template"].contains("metadata")
-                             ? spec["template"]["metadata"].value("labels", json())
+                             ? jval(spec["template"]["metadata"], "labels", json())
                              : json();
       if (tmpl_labels.is_object() && !tmpl_labels.empty()) {
         if (missing(spec, "selector") || spec["selector"].empty()) spec["selector"] = tmpl_labels;
@@ -263,7 +264,7 @@ void kind_defaults(const GroupVersionKind& gvk, json& obj) {
   }
   if (gvk.group == "batch") {
     json& spec = child(obj, "spec");
-    if (k == "Job") default_job_spec(spec, obj.value("metadata", json()));
+    if (k == "Job") default_job_spec(spec, jval(obj, "metadata", json()));
     if (k == "CronJob") {
       json& jt = child(spec, "jobTemplate");
       default_job_spec(child(jt, "spec"), json());
@@ -285,7 +286,7 @@ void kind_defaults(const GroupVersionKind& gvk, json& obj) {
     if (auto subjects = obj.find("subjects"); subjects != obj.end() && subjects->is_array())
       for (auto& s : *subjects) {
         if (!s.is_object() || !missing(s, "apiGroup")) continue;
-        std::string kind = s.value("kind", "");
+        std::string kind = sval(s, "kind", "");
         if (kind == "User" || kind == "Group") s["apiGroup"] = "rbac.authorization.k8s.io";
         if (kind == "ServiceAccount") s["apiGroup"] = "";
       }
@@ -330,8 +331,8 @@ void carry_service_allocations(json& obj, const json& old) {
   if (!obj.contains("spec") || !obj["spec"].is_object() || !old.contains("spec") || !old["spec"].is_object()) return;
   json& spec = obj["spec"];
   const json& before = old["spec"];
-  std::string type = spec.value("type", "ClusterIP");
-  if (type != before.value("type", "ClusterIP")) return;
+  std::string type = sval(spec, "type", "ClusterIP");
+  if (type != sval(before, "type", "ClusterIP")) return;
   if (type == "ExternalName") return;
   for (const char* f : {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "healthCheckNodePort"})
     if (missing(spec, f) && before.contains(f)) spec[f] = before[f];
@@ -342,8 +343,8 @@ void carry_service_allocations(json& obj, const json& old) {
   for (auto& p : *ports) {
     if (!p.is_object() || !missing(p, "nodePort")) continue;
     for (const auto& q : *old_ports)
-      if (q.is_object() && q.value("port", 0) == p.value("port", -1) &&
-          q.value("protocol", "TCP") == p.value("protocol", "TCP") && q.contains("nodePort"))
+      if (q.is_object() && ival(q, "port", 0) == ival(p, "port", -1) &&
+          sval(q, "protocol", "TCP") == sval(p, "protocol", "TCP") && q.contains("nodePort"))
         p["nodePort"] = q["nodePort"];
   }
 }
@@ -352,7 +353,7 @@ void carry_job_selector(json& obj, const json& old) {
   if (!obj.contains("spec") || !obj["spec"].is_object() || !old.contains("spec")) return;
   json& spec = obj["spec"];
   const json& before = old["spec"];
-  if (spec.value("manualSelector", false)) return;
+  if (bval(spec, "manualSelector", false)) return;
   if (missing(spec, "selector") && before.contains("selector")) spec["selector"] = before["selector"];
   const json* labels = before.contains("template") && before["template"].is_object() && before["template"].contains("metadata")
                            ? &before["template"]["metadata"]

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include "json_access.h"
 
 namespace skiff::apimachinery {
 namespace {
@@ -320,7 +321,7 @@ void store_entries(json& obj, json entries) {
 }
 
 bool same_entry(const json& e, const std::string& manager, const char* op, const std::string& subresource) {
-  return e.value("manager", "") == manager && e.value("operation", "") == op && e.value("subresource", "") == subresource;
+  return sval(e, "manager", "") == manager && sval(e, "operation", "") == op && sval(e, "subresource", "") == subresource;
 }
 
 json make_entry(const std::string& manager, const char* op, const GroupVersionKind& gvk, const ApplyOptions& opts,
@@ -349,7 +350,7 @@ ApiResult<json> server_side_apply(const Schema* schema, const GroupVersionKind& 
   json others = json::object();
   for (size_t i = 0; i < entries.size(); ++i) {
     const json& e = entries[i];
-    json fields = e.value("fieldsV1", json::object());
+    json fields = jval(e, "fieldsV1", json::object());
     if (same_entry(e, opts.field_manager, "Apply", opts.subresource)) {
       previous = fields;
       continue;
@@ -366,8 +367,8 @@ ApiResult<json> server_side_apply(const Schema* schema, const GroupVersionKind& 
       if (!a && !l) continue;
       add_path(conflict_trees[i], path);
       conflicts.push_back({"FieldManagerConflict",
-                           "conflict with \"" + e.value("manager", "") + "\"" +
-                               (e.value("operation", "") == "Update" ? " using " + e.value("apiVersion", "") : ""),
+                           "conflict with \"" + sval(e, "manager", "") + "\"" +
+                               (sval(e, "operation", "") == "Update" ? " using " + sval(e, "apiVersion", "") : ""),
                            path_string(path)});
     }
   }
@@ -382,8 +383,8 @@ ApiResult<json> server_side_apply(const Schema* schema, const GroupVersionKind& 
   for (size_t i = 0; i < entries.size(); ++i) {
     json e = entries[i];
     if (same_entry(e, opts.field_manager, "Apply", opts.subresource)) continue;
-    if (!conflict_trees[i].empty()) e["fieldsV1"] = tree_subtract(e.value("fieldsV1", json::object()), conflict_trees[i]);
-    tree_union(others, e.value("fieldsV1", json::object()));
+    if (!conflict_trees[i].empty()) e["fieldsV1"] = tree_subtract(jval(e, "fieldsV1", json::object()), conflict_trees[i]);
+    tree_union(others, jval(e, "fieldsV1", json::object()));
     new_entries.push_back(std::move(e));
   }
   json obj = apply_merge(current, applied, schema);
@@ -432,14 +433,14 @@ void compute_managed_fields(const SchemaRegistry& reg, const GroupVersionKind& g
   json out = json::array();
   bool found = false;
   for (auto& e : entries) {
-    json fields = tree_intersect(e.value("fieldsV1", json::object()), current_set);
+    json fields = tree_intersect(jval(e, "fieldsV1", json::object()), current_set);
     bool mine = same_entry(e, opts.field_manager, "Update", opts.subresource) &&
-                e.value("apiVersion", "") == gvk.api_version();
+                sval(e, "apiVersion", "") == gvk.api_version();
     if (mine) {
       tree_union(fields, changed);
       e["time"] = now_rfc3339(opts);
       found = true;
-    } else if (e.value("subresource", "") == opts.subresource) {
+    } else if (sval(e, "subresource", "") == opts.subresource) {
       fields = tree_subtract(fields, changed);
     }
     e["fieldsV1"] = std::move(fields);

@@ -8,6 +8,7 @@
 
 #include "managed_fields.h"
 #include "yaml_json.h"
+#include "json_access.h"
 
 namespace skiff::apimachinery {
 namespace {
@@ -123,7 +124,7 @@ ApiResult<json> merge_list(json orig, const json& patch, const Schema* s) {
     return orig;
   }
   for (const auto& p : patch)
-    if (p.is_object() && p.value(std::string(kPatch), "") == "replace") {
+    if (p.is_object() && sval(p, std::string(kPatch), "") == "replace") {
       json out = json::array();
       for (const auto& q : patch)
         if (!(q.is_object() && q.contains(kPatch))) out.push_back(strip_directives(q));
@@ -135,7 +136,7 @@ ApiResult<json> merge_list(json orig, const json& patch, const Schema* s) {
       continue;
     }
     auto kv = p.find(key);
-    std::string directive = p.value(std::string(kPatch), "");
+    std::string directive = sval(p, std::string(kPatch), "");
     if (kv == p.end())
       return bad_request("map: " + p.dump() + " does not contain declared merge key: " + key);
     auto same = [&](const json& item) { return item.is_object() && item.contains(key) && item[key] == *kv; };
@@ -213,12 +214,12 @@ ApiResult<json> merge_map(json orig, const json& patch, const Schema* s) {
     }
     const Schema* sub = s ? s->field(k) : nullptr;
     if (v.is_object()) {
-      if (v.value(std::string(kPatch), "") == "delete") {
+      if (sval(v, std::string(kPatch), "") == "delete") {
         orig.erase(k);
         continue;
       }
       bool atomic_any = sub && (sub->type == FieldType::Any);
-      auto merged = atomic_any ? ApiResult<json>(merge_patch(orig.value(k, json::object()), v))
+      auto merged = atomic_any ? ApiResult<json>(merge_patch(jval(orig, k, json::object()), v))
                                : merge_map(orig.contains(k) ? orig[k] : json::object(), v, sub);
       if (!merged) return merged;
       orig[k] = std::move(*merged);
@@ -267,7 +268,7 @@ ApiResult<json> json_patch(const json& doc, const json& ops) {
   json result = doc;
   for (const auto& op : ops) {
     if (!op.is_object()) return bad_request("invalid JSON patch operation: " + op.dump());
-    std::string name = op.value("op", "");
+    std::string name = sval(op, "op", "");
     auto path = pointer(op, "path");
     if (!path) return std::unexpected(path.error());
     if (name == "add" || name == "replace" || name == "test") {

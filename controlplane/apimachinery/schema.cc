@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "json_access.h"
 #include "schema_builtin.h"
 
 namespace skiff::apimachinery {
@@ -23,9 +24,9 @@ ApiResult<SchemaRef> convert(const nlohmann::json& j, const std::string& path, i
   if (depth > 64) return bad_request("schema nested too deeply at " + path);
   if (!j.is_object()) return bad_request("schema at " + path + " must be an object");
   auto s = std::make_shared<Schema>();
-  std::string type = j.value("type", "");
+  std::string type = sval(j, "type", "");
   bool has_props = j.contains("properties");
-  if (j.value("x-kubernetes-int-or-string", false)) {
+  if (bval(j, "x-kubernetes-int-or-string", false)) {
     s->type = FieldType::IntOrString;
   } else if (type == "object" || (type.empty() && has_props)) {
     s->type = FieldType::Object;
@@ -70,17 +71,17 @@ ApiResult<SchemaRef> convert(const nlohmann::json& j, const std::string& path, i
     for (const auto& e : *it)
       s->enum_values.push_back(e.is_string() ? e.get<std::string>() : e.dump());
   if (auto it = j.find("default"); it != j.end()) s->default_value = std::make_shared<const nlohmann::json>(*it);
-  s->description = j.value("description", "");
-  s->format = j.value("format", "");
-  s->nullable = j.value("nullable", false);
-  s->preserve_unknown = s->preserve_unknown || j.value("x-kubernetes-preserve-unknown-fields", false) ||
-                        j.value("x-kubernetes-embedded-resource", false);
-  std::string list_type = j.value("x-kubernetes-list-type", "");
+  s->description = sval(j, "description", "");
+  s->format = sval(j, "format", "");
+  s->nullable = bval(j, "nullable", false);
+  s->preserve_unknown = s->preserve_unknown || bval(j, "x-kubernetes-preserve-unknown-fields", false) ||
+                        bval(j, "x-kubernetes-embedded-resource", false);
+  std::string list_type = sval(j, "x-kubernetes-list-type", "");
   if (list_type == "atomic") s->list_type = ListType::Atomic;
   if (list_type == "set") s->list_type = ListType::Set;
   if (list_type == "map") {
     s->list_type = ListType::Map;
-    for (const auto& k : j.value("x-kubernetes-list-map-keys", nlohmann::json::array()))
+    for (const auto& k : jval(j, "x-kubernetes-list-map-keys", nlohmann::json::array()))
       if (k.is_string()) s->list_map_keys.push_back(k.get<std::string>());
   }
   return SchemaRef(s);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skiff/apimachinery/validation.h"
+#include "json_access.h"
 
 namespace skiff::apimachinery {
 namespace {
@@ -256,8 +257,8 @@ ApiResult<LabelSelector> LabelSelector::from_json(const json& j) {
   if (auto me = j.find("matchExpressions"); me != j.end() && me->is_array()) {
     for (const auto& e : *me) {
       Requirement r;
-      r.key = e.value("key", "");
-      std::string op = e.value("operator", "");
+      r.key = sval(e, "key", "");
+      std::string op = sval(e, "operator", "");
       if (op == "In") r.op = Op::In;
       else if (op == "NotIn") r.op = Op::NotIn;
       else if (op == "Exists") r.op = Op::Exists;

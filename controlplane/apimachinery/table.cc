@@ -8,6 +8,7 @@
 #include <set>
 
 #include "table_util.h"
+#include "json_access.h"
 
 namespace skiff::apimachinery {
 namespace {
@@ -109,11 +110,11 @@ std::string pod_status(const json& pod, int& ready, int& total) {
     for (size_t i = 0; i < inits.size(); ++i) {
       const json& cs = inits[i];
       bool sidecar = sidecars.count(str(cs, {"name"})) > 0;
-      if (sidecar && cs.value("ready", false)) ++ready;
+      if (sidecar && bval(cs, "ready", false)) ++ready;
       const json& term = at(cs, {"state", "terminated"});
       const json& wait = at(cs, {"state", "waiting"});
       if (term.is_object() && num(term, {"exitCode"}) == 0) continue;
-      if (sidecar && at(cs, {"state", "running"}).is_object() && cs.value("started", false)) continue;
+      if (sidecar && at(cs, {"state", "running"}).is_object() && bval(cs, "started", false)) continue;
       if (term.is_object()) {
         std::string r = str(term, {"reason"});
         if (r.empty())
@@ -144,7 +145,7 @@ std::string pod_status(const json& pod, int& ready, int& total) {
         } else if (term.is_object()) {
           reason = num(term, {"signal"}) != 0 ? "Signal:" + std::to_string(num(term, {"signal"}))
                                               : "ExitCode:" + std::to_string(num(term, {"exitCode"}));
-        } else if (cs.value("ready", false) && at(cs, {"state", "running"}).is_object()) {
+        } else if (bval(cs, "ready", false) && at(cs, {"state", "running"}).is_object()) {
           has_running = true;
           ++ready;
         }
@@ -194,7 +195,8 @@ std::string service_external_ip(const json& svc) {
   std::vector<std::string> ips;
   const json& ext = at(svc, {"spec", "externalIPs"});
   if (ext.is_array())
-    for (const auto& ip : ext) ips.push_back(ip.get<std::string>());
+    for (const auto& ip : ext)
+      if (ip.is_string()) ips.push_back(ip.get<std::string>());
   if (type == "ClusterIP" || type == "NodePort") return ips.empty() ? "<none>" : join(ips, ",");
   if (type == "ExternalName") return str(svc, {"spec", "externalName"});
   if (type == "LoadBalancer") {
@@ -520,7 +522,7 @@ const std::map<std::string, Printer>& printers() {
                                                  if (as.is_array())
                                                    for (const auto& a : as) {
                                                      ++count;
-                                                     if (addrs.size() < 3) addrs.push_back(a.get<std::string>());
+                                                     if (addrs.size() < 3 && a.is_string()) addrs.push_back(a.get<std::string>());
                                                    }
                                                }
                                              std::string ep_str = addrs.empty() ? "<unset>" : join(addrs, ",");
@@ -740,7 +742,7 @@ const std::map<std::string, Printer>& printers() {
                                       const json& owners = at(cr, {"metadata", "ownerReferences"});
                                       if (owners.is_array())
                                         for (const auto& o : owners)
-                                          if (o.value("controller", false)) {
+                                          if (bval(o, "controller", false)) {
                                             std::string api = str(o, {"apiVersion"});
                                             std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
                                             std::string kind = str(o, {"kind"});

@@ -6,6 +6,7 @@
 
 #include "field_errors.h"
 #include "validation_rules.h"
+#include "json_access.h"
 
 namespace skiff::apimachinery {
 namespace {
@@ -141,7 +142,7 @@ void object_meta(FieldErrors& errs, const GroupVersionKind& gvk, const json& obj
       if (rules::str_at(o, "kind").empty()) errs.invalid(meta / "ownerReferences" / "kind", "", "kind must not be empty");
       if (rules::str_at(o, "name").empty()) errs.invalid(meta / "ownerReferences" / "name", "", "name must not be empty");
       if (rules::str_at(o, "uid").empty()) errs.invalid(meta / "ownerReferences" / "uid", "", "uid must not be empty");
-      if (o.value("controller", false)) ++controllers;
+      if (bval(o, "controller", false)) ++controllers;
     }
     if (controllers > 1) errs.invalid(meta / "ownerReferences", *owners, "Only one reference can have Controller set to true");
   }

@@ -4,6 +4,7 @@
 
 #include "skiff/apimachinery/validation.h"
 #include "validation_rules.h"
+#include "json_access.h"
 
 namespace skiff::apimachinery::rules {
 namespace {
@@ -95,7 +96,7 @@ void workload_rules(FieldErrors& errs, const GroupVersionKind& gvk, const json& 
   std::vector<std::string> restart{"Always"};
   if (k == "Job") restart = {"OnFailure", "Never"};
   if (k != "CronJob") {
-    bool manual = spec.value("manualSelector", false);
+    bool manual = bval(spec, "manualSelector", false);
     if (k != "Job" || manual || get(spec, "selector")) selector_and_template(errs, gvk, spec, sp, k != "Job");
     template_labels(errs, spec, sp);
     pod_spec(errs, sp / "template" / "spec", tmpl_spec ? *tmpl_spec : empty, restart);
@@ -116,7 +117,7 @@ void workload_rules(FieldErrors& errs, const GroupVersionKind& gvk, const json& 
       }
     }
     if (const json* pds = get(spec, "progressDeadlineSeconds"); pds && pds->is_number_integer()) {
-      int64_t mrs = spec.value("minReadySeconds", 0);
+      int64_t mrs = ival(spec, "minReadySeconds", 0);
       if (pds->get<int64_t>() <= mrs) errs.invalid(sp / "progressDeadlineSeconds", *pds, "must be greater than minReadySeconds");
     }
   }
@@ -145,7 +146,7 @@ void workload_rules(FieldErrors& errs, const GroupVersionKind& gvk, const json& 
       }
       const json* a = get(spec, "template");
       const json* b = get(os, "template");
-      if ((a ? *a : json()) != (b ? *b : json()) && !spec.value("suspend", false))
+      if ((a ? *a : json()) != (b ? *b : json()) && !bval(spec, "suspend", false))
         errs.invalid(sp / "template", json("..."), "field is immutable");
     }
   }
@@ -248,13 +249,13 @@ void other_rules(FieldErrors& errs, const GroupVersionKind& gvk, const json& obj
       }
     }
     if (total > 1048576) errs.add("FieldValueTooLong", Path(k == "Secret" ? "data" : ""), "Too long: must have at most 1048576 bytes");
-    if (old && old->value("immutable", false)) {
+    if (old && bval(*old, "immutable", false)) {
       for (const char* field : {"data", "binaryData"}) {
         const json* a = get(obj, field);
         const json* b = get(*old, field);
         if ((a ? *a : json()) != (b ? *b : json())) errs.forbidden(Path(field), "field is immutable when `immutable` is set");
       }
-      if (!obj.value("immutable", false)) errs.forbidden(Path("immutable"), "field is immutable when `immutable` is set");
+      if (!bval(obj, "immutable", false)) errs.forbidden(Path("immutable"), "field is immutable when `immutable` is set");
     }
     if (k == "Secret") {
       std::string type = str_at(obj, "type");
@@ -328,7 +329,7 @@ void other_rules(FieldErrors& errs, const GroupVersionKind& gvk, const json& obj
       errs.invalid(Path("metadata.name"), name, "must be spec.names.plural+\".\"+spec.group");
     if (const json* versions = get(spec, "versions"); versions && versions->is_array()) {
       int storage = 0;
-      for (const auto& v : *versions) storage += v.value("storage", false) ? 1 : 0;
+      for (const auto& v : *versions) storage += bval(v, "storage", false) ? 1 : 0;
       if (storage != 1) errs.invalid(Path("spec.versions"), *versions, "must have exactly one version marked as storage version");
     }
     if (old && str_at(spec_of(*old), "scope") != str_at(spec, "scope"))
@@ -337,7 +338,7 @@ void other_rules(FieldErrors& errs, const GroupVersionKind& gvk, const json& obj
   }
   if (gvk.group == "autoscaling" && k == "HorizontalPodAutoscaler") {
     const json& spec = spec_of(obj);
-    int64_t min = spec.value("minReplicas", 1), max = spec.value("maxReplicas", 0);
+    int64_t min = ival(spec, "minReplicas", 1), max = ival(spec, "maxReplicas", 0);
     if (min < 1) errs.invalid(Path("spec.minReplicas"), min, "must be greater than or equal to 1");
     if (get(spec, "maxReplicas") && max < min)
       errs.invalid(Path("spec.maxReplicas"), max, "must be greater than or equal to `minReplicas`");
