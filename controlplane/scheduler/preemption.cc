@@ -39,7 +39,8 @@ FilterStatus select_victims(CycleState& state, ClusterSnapshot& snap, NodeId nod
   const PodView& pod = *state.pod;
   std::vector<PodId> potential;
   for (PodId id : snap.node(node_id).pods)
-    if (snap.pod(id).counted && snap.pod(id).view.priority < pod.priority) potential.push_back(id);
+    if (snap.pod(id).counted && !snap.pod(id).nominated && snap.pod(id).view.priority < pod.priority)
+      potential.push_back(id);
   if (potential.empty()) return FilterStatus::unresolvable(reason::kNoVictims);
   for (PodId id : potential) take_out(state, snap, id);
   FilterStatus s = SchedulingAlgorithm::run_filters(state, snap.node(node_id));

@@ -41,12 +41,36 @@ void Scheduler::on_namespace(const std::string& ns, Labels labels) {
   queue_.move_all_to_active_or_backoff();
 }
 
+std::vector<PodId> Scheduler::hide_reservations_for(const PodView& pod) {
+  std::vector<PodId> hidden;
+  for (auto it = nominated_.begin(); it != nominated_.end();) {
+    PodId id = snapshot_.find_pod(*it);
+    if (id == kNone || !snapshot_.pod(id).nominated) {
+      it = nominated_.erase(it);  // bound or deleted since
+      continue;
+    }
+    const PodRecord& r = snapshot_.pod(id);
+    if (r.counted && (*it == pod.key() || r.view.priority < pod.priority)) {
+      snapshot_.set_counted(id, false);
+      hidden.push_back(id);
+    }
+    ++it;
+  }
+  return hidden;
+}
+
+void Scheduler::restore_reservations(const std::vector<PodId>& hidden) {
+  for (PodId id : hidden) snapshot_.set_counted(id, true);
+}
+
 bool Scheduler::schedule_one() {
   auto qp = queue_.pop();
   if (!qp) return false;
   const PodView& pod = qp->pod;
+  std::vector<PodId> hidden = hide_reservations_for(pod);
   ScheduleResult result = algorithm_.schedule(pod, snapshot_);
   if (result.fits()) {
+    restore_reservations(hidden);
     const std::string node = snapshot_.node(result.node).view.name;
     auto assumed = snapshot_.assume_pod(pod, node);
     if (!assumed) {
@@ -67,14 +91,17 @@ bool Scheduler::schedule_one() {
   }
   std::string message;
   if (result.num_all_nodes == 0) {
+    restore_reservations(hidden);
     message = std::string(kNoNodesAvailable);
   } else {
     PreemptionResult pre = preempt(pod, snapshot_, result.failures);
     message = fit_error_message(result.num_all_nodes, result.failures, pre.found ? "" : pre.message);
+    restore_reservations(hidden);
     if (pre.found) {
       binder_.preempt(pod, pre.nominated_node, pre.victims);
       qp->pod.nominated_node_name = pre.nominated_node;
       for (const auto& v : pre.victims) snapshot_.remove_pod(v);
+      if (snapshot_.reserve_nominated(pod, pre.nominated_node)) nominated_.insert(pod.key());
     }
   }
   binder_.unschedulable(qp->pod, truncate_event_message(std::move(message)));

@@ -3,7 +3,9 @@
 // takes the next pod and produces a Binding, or an Unschedulable report
 // (with preemption when it helps), through the Binder.
 #pragma once
+#include <set>
 #include <string>
+#include <vector>
 
 #include "scheduler/binder.h"
 #include "scheduler/scheduling_algorithm.h"
@@ -38,11 +40,18 @@ class Scheduler {
   const std::string& scheduler_name() const { return name_; }
 
  private:
+  // Nominated pods' reservations hold room for pods of lower or equal
+  // priority (kube's RunFilterPluginsWithNominatedPods): higher-priority
+  // pods, and the nominated pod itself, do not see them.
+  std::vector<PodId> hide_reservations_for(const PodView& pod);
+  void restore_reservations(const std::vector<PodId>& hidden);
+
   Binder& binder_;
   std::string name_ = kDefaultSchedulerName;
   ClusterSnapshot snapshot_;
   SchedulingQueue queue_;
   SchedulingAlgorithm algorithm_;
+  std::set<std::string> nominated_;  // keys with a reservation in the snapshot
 };
 
 }  // namespace skiff::scheduler

@@ -190,7 +190,7 @@ void ClusterSnapshot::set_counted(PodId id, bool counted) {
   account(id, counted ? 1 : -1);
 }
 
-Result<PodId> ClusterSnapshot::insert_pod(PodView view, bool assumed) {
+Result<PodId> ClusterSnapshot::insert_pod(PodView view, bool assumed, bool nominated) {
   std::string key = view.key();
   remove_pod(key);
   PodId id;
@@ -207,6 +207,7 @@ Result<PodId> ClusterSnapshot::insert_pod(PodView view, bool assumed) {
   p.label_set = label_set_for(view);
   p.affinity_group = affinity_group_for(view);
   p.assumed = assumed;
+  p.nominated = nominated;
   p.view = std::move(view);
   nodes_[p.node].pods.push_back(id);
   pod_ids_.emplace(std::move(key), id);
@@ -226,6 +227,12 @@ Result<PodId> ClusterSnapshot::assume_pod(PodView view, const std::string& node_
   if (node_name.empty()) return fail("assume pod " + view.key() + ": empty node name");
   view.node_name = node_name;
   return insert_pod(std::move(view), true);
+}
+
+Result<PodId> ClusterSnapshot::reserve_nominated(PodView view, const std::string& node_name) {
+  if (node_name.empty()) return fail("reserve room for pod " + view.key() + ": empty node name");
+  view.node_name = node_name;
+  return insert_pod(std::move(view), false, true);
 }
 
 void ClusterSnapshot::unlink_pod(PodId id) {

@@ -69,6 +69,9 @@ struct PodRecord {
   uint32_t label_set = kNone;
   uint32_t affinity_group = kNone;
   bool assumed = false;
+  // A reservation for a pod nominated to this node by preemption, waiting
+  // for its victims to go: it holds the room against other pods.
+  bool nominated = false;
   bool counted = false;  // its resources/labels are in the node aggregates
 };
 
@@ -114,6 +117,9 @@ class ClusterSnapshot {
   Result<PodId> upsert_pod(PodView pod);
   // The scheduler's own decision, counted before the binding is confirmed.
   Result<PodId> assume_pod(PodView pod, const std::string& node_name);
+  // Holds room on node_name for a preemptor (PodRecord::nominated); replaced
+  // when the pod is assumed or bound, gone when it is removed.
+  Result<PodId> reserve_nominated(PodView pod, const std::string& node_name);
   bool remove_pod(const std::string& key);
 
   // Preemption's dry run: take a pod out of (or back into) the aggregates
@@ -149,7 +155,7 @@ class ClusterSnapshot {
   uint32_t label_set_for(const PodView& pod);
   uint32_t affinity_group_for(const PodView& pod);
   void unlink_pod(PodId id);
-  Result<PodId> insert_pod(PodView pod, bool assumed);
+  Result<PodId> insert_pod(PodView pod, bool assumed, bool nominated = false);
 
   StringPool strings_;
   std::vector<NodeInfo> nodes_;

@@ -108,6 +108,41 @@ TEST(Preemption, SchedulerNominatesEvictsAndBindsAfterBackoff) {
   EXPECT_EQ(b.bindings["default/hi"], "a");
 }
 
+TEST(Preemption, NominatedPodHoldsTheRoomAgainstLowerPriorityPods) {
+  auto now = std::chrono::steady_clock::time_point{};
+  testing::RecordingBinder b;
+  Scheduler s(b, {}, [&] { return now; });
+  s.on_node(NodeBuilder("a").capacity("2", "8Gi").view());
+  s.on_pod(PodBuilder("low").req("2").priority(0).node("a").view());
+  s.on_pod(PodBuilder("hi").req("2").priority(100).view());
+  ASSERT_TRUE(s.schedule_one());
+  ASSERT_EQ(b.nominated["default/hi"], "a");
+  // The victim is gone, but a pod of lower priority must not take its place.
+  s.on_pod(PodBuilder("sneaky").req("1").priority(50).view());
+  ASSERT_TRUE(s.schedule_one());
+  EXPECT_EQ(b.bindings.count("default/sneaky"), 0u);
+  EXPECT_EQ(b.messages["default/sneaky"].rfind("0/1 nodes are available: 1 Insufficient cpu.", 0), 0u)
+      << b.messages["default/sneaky"];
+  EXPECT_EQ(b.nominated.count("default/sneaky"), 0u) << "a nominated reservation is never a victim";
+  now += std::chrono::seconds(1);
+  s.tick();
+  ASSERT_TRUE(s.schedule_one());
+  EXPECT_EQ(b.bindings["default/hi"], "a");
+  EXPECT_EQ(s.snapshot().node(s.snapshot().find_node("a")).requested.milli_cpu, 2000) << "reservation replaced";
+}
+
+TEST(Preemption, HigherPriorityPodsIgnoreAReservation) {
+  testing::RecordingBinder b;
+  Scheduler s(b);
+  s.on_node(NodeBuilder("a").capacity("2", "8Gi").view());
+  s.on_pod(PodBuilder("low").req("2").priority(0).node("a").view());
+  s.on_pod(PodBuilder("hi").req("2").priority(100).view());
+  ASSERT_TRUE(s.schedule_one());
+  s.on_pod(PodBuilder("higher").req("2").priority(1000).view());
+  ASSERT_TRUE(s.schedule_one());
+  EXPECT_EQ(b.bindings["default/higher"], "a");
+}
+
 TEST(Preemption, ImportanceOrder) {
   PodView a = PodBuilder("a").priority(5).started("2024-01-01T00:00:00Z").view();
   PodView b = PodBuilder("b").priority(5).started("2024-01-02T00:00:00Z").view();
