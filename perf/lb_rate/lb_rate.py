@@ -232,12 +232,13 @@ class Bench:
             args.append("--established")
         sent = self.tool_json(CLIENT, *args)
         got = self.topo.delivered() - before
-        return got / sent["seconds"], got / max(sent["sent"], 1)
+        return got / sent["seconds"], got / max(sent["sent"], 1), got / max(sent["cpu_seconds"], 1e-9)
 
     def tcp_rate(self, n):
         r = self.tool_json(CLIENT, "tcp-connect", "--services", str(n), "--port", "80",
                            "--seconds", str(self.args.seconds), "--concurrency", "16")
-        return r["connections"] / r["seconds"], r["connections"] / max(r["connections"] + r["errors"], 1)
+        return (r["connections"] / r["seconds"], r["connections"] / max(r["connections"] + r["errors"], 1),
+                r["connections"] / max(r["cpu_seconds"], 1e-9))
 
     def measure(self, mode, n, proto):
         """One mode, one protocol, on a fresh topology."""
@@ -253,7 +254,7 @@ class Bench:
                 out["udp-est"] = self.udp_rate(n, established=True)
             else:
                 out["tcp-cps"] = self.tcp_rate(n)
-            for metric, (rate, fraction) in out.items():
+            for metric, (rate, fraction, _) in out.items():
                 if fraction < 0.5:
                     print(f"  WARNING {mode.name} {metric} at {n} services: only {fraction:.0%} delivered; "
                           f"state:\n{mode.diagnose()}", file=sys.stderr)
@@ -275,29 +276,29 @@ class Bench:
                     for proto in ("udp", "tcp"):
                         for metric, value in self.measure(mode, n, proto).items():
                             results.setdefault((n, mode.name, metric), []).append(value)
-                    line = ", ".join(f"{m} {statistics.median(v[0] for v in results[(n, mode.name, m)][-1:]):,.0f}"
+                    line = ", ".join(f"{m} {results[(n, mode.name, m)][-1][0]:,.0f}/s "
+                                     f"({results[(n, mode.name, m)][-1][2]:,.0f}/cpu-s)"
                                      for m, _ in METRICS if (n, mode.name, m) in results)
                     print(f"  {n} services, round {rnd + 1}, {mode.name}: {line}", flush=True)
         return results
 
 
 def report(results, args):
-    names = [m for m in args.modes]
+    names = list(args.modes)
     print()
-    print(f"medians of {args.rounds} rounds of {args.seconds} s; ratio = skiff / mode")
+    print(f"medians of {args.rounds} rounds of {args.seconds} s; ratios: skiff / mode")
     for metric, unit in METRICS:
-        print(f"\n{metric} ({unit}, delivered to the backends)")
-        header = f"{'services':>9}" + "".join(f"{m:>18}" for m in names)
-        header += "".join(f"{'skiff/' + m:>20}" for m in names if m != "skiff" and "skiff" in names)
-        print(header)
-        for n in args.counts:
-            med = {m: statistics.median(v[0] for v in results.get((n, m, metric), [(0, 0)])) for m in names}
-            row = f"{n:>9}" + "".join(f"{med[m]:>18,.0f}" for m in names)
-            if "skiff" in names:
-                row += "".join(f"{(med['skiff'] / med[m] if med[m] else float('inf')):>19.2f}x"
-                               for m in names if m != "skiff")
-            print(row)
-    worst = min((min(f for _, f in v), k) for k, v in results.items())
+        for index, per in ((0, "per second"), (2, "per CPU second of the sending core")):
+            print(f"\n{metric}: {unit} delivered to the backends, {per}")
+            others = [m for m in names if m != "skiff"] if "skiff" in names else []
+            print(f"{'services':>9}" + "".join(f"{m:>17}" for m in names) +
+                  "".join(f"{'vs ' + m:>20}" for m in others))
+            for n in args.counts:
+                med = {m: statistics.median(v[index] for v in results.get((n, m, metric), [(0, 0, 0)]))
+                       for m in names}
+                print(f"{n:>9}" + "".join(f"{med[m]:>17,.0f}" for m in names) +
+                      "".join(f"{(med['skiff'] / med[m] if med[m] else float('inf')):>19.2f}x" for m in others))
+    worst = min((min(v[1] for v in vals), key) for key, vals in results.items())
     print(f"\nlowest delivered fraction: {worst[0]:.1%} ({worst[1][1]} {worst[1][2]} at {worst[1][0]} services)")
     return worst[0]
 

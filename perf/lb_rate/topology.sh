@@ -56,9 +56,15 @@ up() {
     ip -n "$pod" route add default via 169.254.1.1 dev eth0
     ip -n "$pod" route add local "$net.0/24" dev lo
   done
-  # Resolve the pods' gateways now, not on the first measured packet.
-  for i in $(seq 1 "$pods"); do ip netns exec "$node" ping -c1 -W1 -q "10.244.$i.1" >/dev/null; done
-  ip netns exec "$client" ping -c1 -W1 -q 10.200.0.1 >/dev/null
+  # Static neighbours: no ARP on the first measured packets.
+  for i in $(seq 1 "$pods"); do
+    ip -n "$node" neigh replace "10.244.$i.1" lladdr "$(mac "$p-pod$i" eth0)" dev "sk-$p$i" nud permanent
+    ip -n "$p-pod$i" neigh replace 169.254.1.1 lladdr "$(mac "$node" "sk-$p$i")" dev eth0 nud permanent
+  done
+  ip -n "$client" neigh replace 10.200.0.1 lladdr "$(mac "$node" ext0)" dev eth0 nud permanent
+  ip -n "$node" neigh replace 10.200.0.2 lladdr "$(mac "$client" eth0)" dev ext0 nud permanent
 }
+
+mac() { ip -n "$1" -br link show dev "$2" | awk '{print $3}'; }
 
 "$cmd"
