@@ -19,7 +19,16 @@ SchemaRef Defs::kind(const GroupVersionKind& gvk, std::string name, std::string 
   S s = object({{"apiVersion", str("APIVersion defines the versioned schema of this representation of an object.")},
                 {"kind", str("Kind is a string value representing the REST resource this object represents.")},
                 {"metadata", use(meta.object_meta).desc("Standard object's metadata.")}});
-  for (const auto& [k, v] : fields) s.raw().properties[k] = v;
+  for (const auto& [k, v] : fields) {
+    // spec and status get kube's generic wording unless they carry their own.
+    if ((std::string_view(k) == "spec" || std::string_view(k) == "status") && v->description.empty())
+      s.raw().properties[k] = use(v).desc(std::string_view(k) == "spec"
+                                              ? "Spec defines the desired behavior of the " + gvk.kind + "."
+                                              : "Status is the most recently observed status of the " + gvk.kind +
+                                                    ". This data may not be up to date. Populated by the system. Read-only.");
+    else
+      s.raw().properties[k] = v;
+  }
   s.desc(std::move(description));
   s.raw().gvks.push_back(gvk);
   SchemaRef ref = add(std::move(name), std::move(s));
