@@ -27,7 +27,10 @@ void Scheduler::on_pod(PodView pod) {
     if (freed) queue_.move_all_to_active_or_backoff();
     return;
   }
-  if (pod.scheduler_name != name_ || pod.terminating) return;
+  if (pod.scheduler_name != name_ || pod.terminating) {
+    queue_.remove(pod.key());  // being deleted, or handed to another scheduler
+    return;
+  }
   queue_.update(std::move(pod));
 }
 

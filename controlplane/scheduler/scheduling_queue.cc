@@ -85,7 +85,8 @@ void SchedulingQueue::update(PodView pod) {
         place_active(key, e);
       break;
     case Where::InFlight:
-      break;  // the attempt in progress finishes with the old spec
+      e.updated_in_flight = true;  // the attempt finishes with the old spec; the retry uses this one
+      break;
   }
 }
 
@@ -109,14 +110,27 @@ std::optional<QueuedPod> SchedulingQueue::pop() {
   return out;
 }
 
+void SchedulingQueue::return_attempt(Entry& e, QueuedPod qp) {
+  if (e.updated_in_flight) {
+    PodView newer = std::move(e.qp.pod);
+    e.qp = std::move(qp);
+    e.qp.pod = std::move(newer);
+    e.updated_in_flight = false;
+  } else {
+    e.qp = std::move(qp);
+  }
+  e.since = now_();
+}
+
 void SchedulingQueue::add_unschedulable(QueuedPod qp) {
   std::string key = qp.pod.key();
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.where != Where::InFlight) return;  // deleted meanwhile
   Entry& e = it->second;
-  e.qp = std::move(qp);
-  e.since = now_();
-  if (move_request_cycle_ >= e.qp.cycle) {
+  bool changed = e.updated_in_flight;
+  return_attempt(e, std::move(qp));
+  // A pod changed during its attempt, or a cluster event during it: retry after backoff.
+  if (changed || move_request_cycle_ >= e.qp.cycle) {
     place_backoff(key, e);
   } else {
     e.where = Where::Unschedulable;
@@ -129,8 +143,7 @@ void SchedulingQueue::add_backoff(QueuedPod qp) {
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.where != Where::InFlight) return;
   Entry& e = it->second;
-  e.qp = std::move(qp);
-  e.since = now_();
+  return_attempt(e, std::move(qp));
   place_backoff(key, e);
 }
 

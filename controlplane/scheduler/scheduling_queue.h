@@ -65,6 +65,7 @@ class SchedulingQueue {
     Where where = Where::Active;
     uint64_t seq = 0;
     SteadyTime since{};  // entered backoff/unschedulable
+    bool updated_in_flight = false;  // the pod changed during its attempt
   };
   // activeQ order: higher priority first, then earlier timestamp.
   using ActiveKey = std::tuple<int64_t, SteadyTime, uint64_t, std::string>;
@@ -73,6 +74,8 @@ class SchedulingQueue {
   void place_active(const std::string& key, Entry& e);
   void place_backoff(const std::string& key, Entry& e);
   void unplace(const std::string& key, Entry& e);
+  // Returns the attempt's pod to the entry, keeping a newer spec if one came.
+  void return_attempt(Entry& e, QueuedPod qp);
   SteadyTime backoff_expiry(const Entry& e) const;
 
   NowFn now_;

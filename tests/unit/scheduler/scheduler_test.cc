@@ -52,6 +52,17 @@ TEST(Scheduler, IgnoresOtherSchedulersAndBoundPods) {
   EXPECT_NE(s.snapshot().find_pod("default/bound"), kNone);
 }
 
+TEST(Scheduler, TerminatingPendingPodLeavesTheQueue) {
+  RecordingBinder b;
+  Scheduler s(b);
+  s.on_pod(PodBuilder("p").view());
+  EXPECT_TRUE(s.queue().contains("default/p"));
+  PodBuilder gone("p");
+  gone.json_()["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  s.on_pod(gone.view());
+  EXPECT_FALSE(s.queue().contains("default/p"));
+}
+
 TEST(Scheduler, BindingFailureForgetsTheAssumptionAndRetries) {
   auto now = std::chrono::steady_clock::time_point{};
   RecordingBinder b;

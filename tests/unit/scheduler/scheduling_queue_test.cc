@@ -87,6 +87,23 @@ TEST(SchedulingQueue, EventDuringTheAttemptSendsThePodToBackoff) {
   EXPECT_TRUE(q.pop());
 }
 
+TEST(SchedulingQueue, UpdateDuringTheAttemptIsKeptForTheRetry) {
+  FakeClock clock;
+  SchedulingQueue q(clock.fn());
+  q.add(PodBuilder("p").view());
+  auto p = q.pop();
+  q.update(PodBuilder("p").label("v", "2").view());
+  q.add_unschedulable(*p);
+  EXPECT_EQ(q.backoff_size(), 1u);
+  clock.now += seconds(1);
+  q.flush();
+  auto again = q.pop();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->attempts, 2);
+  ASSERT_EQ(again->pod.labels.size(), 1u);
+  EXPECT_EQ(again->pod.labels[0].second, "2");
+}
+
 TEST(SchedulingQueue, LongUnschedulablePodsAreRetried) {
   FakeClock clock;
   SchedulingQueue q(clock.fn());
