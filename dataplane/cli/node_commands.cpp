@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "agent.h"
+#include "images_command.h"
 #include "lb_list.h"
 #include "version.h"
 
@@ -43,6 +44,11 @@ void add_agent_command(CLI::App& app) {
   agent_cmd->add_option("--hairpin-address", agent.hairpin_addr,
                         "source address for a pod reaching itself through a service")
       ->capture_default_str();
+  agent_cmd->add_option("--dns-listen", agent.dns_listen,
+                        "where the cluster DNS server answers (made local to the node); off disables")
+      ->capture_default_str();
+  agent_cmd->add_option("--dns-config", agent.dns_config, "cluster DNS configuration (YAML)")
+      ->check(CLI::ExistingFile);
   agent_cmd->add_option("--conntrack-gc-interval", agent.conntrack_gc_seconds, "seconds")
       ->capture_default_str();
   agent_cmd->add_flag("--uninstall", options->uninstall,
@@ -72,6 +78,7 @@ void add_lb_command(CLI::App& app) {
 void add_node_commands(CLI::App& app) {
   add_agent_command(app);
   add_lb_command(app);
+  add_images_command(app);
   app.add_subcommand("version", "version and build facts")->callback([] {
     std::printf("%s", skiff::version_text().c_str());
   });
