@@ -99,7 +99,11 @@ void workload_rules(FieldErrors& errs, const GroupVersionKind& gvk, const json& 
     bool manual = bval(spec, "manualSelector", false);
     if (k != "Job" || manual || get(spec, "selector")) selector_and_template(errs, gvk, spec, sp, k != "Job");
     template_labels(errs, spec, sp);
-    pod_spec(errs, sp / "template" / "spec", tmpl_spec ? *tmpl_spec : empty, restart);
+    std::vector<std::string> claims;
+    if (const json* vcts = get(spec, "volumeClaimTemplates"); vcts && vcts->is_array() && k == "StatefulSet")
+      for (const auto& t : *vcts)
+        if (const json* n = get_path(t, {"metadata", "name"}); n && n->is_string()) claims.push_back(n->get<std::string>());
+    pod_spec(errs, sp / "template" / "spec", tmpl_spec ? *tmpl_spec : empty, restart, claims);
   }
   if (k == "Deployment") {
     if (const json* strategy = get(spec, "strategy")) {

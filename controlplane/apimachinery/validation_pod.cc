@@ -192,9 +192,10 @@ void containers(FieldErrors& errs, const Path& p, const json& list, std::set<std
 
 }  // namespace
 
-void pod_spec(FieldErrors& errs, const Path& p, const json& spec, const std::vector<std::string>& allowed_restart) {
+void pod_spec(FieldErrors& errs, const Path& p, const json& spec, const std::vector<std::string>& allowed_restart,
+              const std::vector<std::string>& claim_templates) {
   // volumes first: mounts refer to them
-  std::set<std::string> volumes;
+  std::set<std::string> volumes(claim_templates.begin(), claim_templates.end());
   if (const json* vols = get(spec, "volumes"); vols && vols->is_array()) {
     for (size_t i = 0; i < vols->size(); ++i) {
       const json& v = (*vols)[i];

@@ -27,7 +27,9 @@ void label_selector(FieldErrors&, const Path&, const json& selector);
 bool selector_matches(const json& selector, const json& labels);
 
 // Pod spec checks; `allowed_restart` empty = any of kube's three.
-void pod_spec(FieldErrors&, const Path&, const json& spec, const std::vector<std::string>& allowed_restart);
+// `claim_templates`: StatefulSet volumeClaimTemplates names, mountable like volumes.
+void pod_spec(FieldErrors&, const Path&, const json& spec, const std::vector<std::string>& allowed_restart,
+              const std::vector<std::string>& claim_templates = {});
 void pod_update(FieldErrors&, const json& spec, const json& old_spec);
 
 // Kind-specific rules beyond the schema walk (create: old == nullptr).

@@ -16,7 +16,8 @@ json scalar(const YAML::Node& n) {
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   static const std::regex int_re("[-+]?(0|[1-9][0-9]*)");
-  static const std::regex float_re("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  // a float needs a dot or an exponent: "08" stays a string, as in go-yaml
+  static const std::regex float_re("[-+]?(\\.[0-9]+|[0-9]+\\.[0-9]*)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+");
   if (std::regex_match(s, int_re)) {
     try {
       return std::stoll(s);
@@ -84,5 +85,13 @@ ApiResult<json> parse_yaml_or_json(std::string_view text) {
     return bad_request(std::string("error converting YAML to JSON: ") + e.what());
   }
 }
+
+}  // namespace skiff::apimachinery
+
+#include "skiff/apimachinery/yaml.h"
+
+namespace skiff::apimachinery {
+
+ApiResult<nlohmann::json> yaml_to_json(std::string_view text) { return parse_yaml_or_json(text); }
 
 }  // namespace skiff::apimachinery
