@@ -82,7 +82,8 @@ void walk(FieldErrors& errs, const Schema* s, const json& v, const json* old, co
       for (const auto& [k, sub] : v.items()) walk(errs, s->additional.get(), sub, nullptr, path.key(k), check_required, depth + 1);
       return;
     case FieldType::String:
-      if (!s->enum_values.empty() &&
+      // "" passes: kube's hand-written enum checks mostly accept or default it.
+      if (!s->enum_values.empty() && !v.get_ref<const std::string&>().empty() &&
           std::find(s->enum_values.begin(), s->enum_values.end(), v.get<std::string>()) == s->enum_values.end())
         errs.not_supported(path, v, s->enum_values);
       return;

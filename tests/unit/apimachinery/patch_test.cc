@@ -205,3 +205,28 @@ TEST(StrategicMerge, RealKubectlApplyPatch) {
 
 }  // namespace
 }  // namespace skiff::apimachinery
+
+namespace skiff::apimachinery {
+namespace {
+
+TEST(StrategicMerge, VolumeSourceSwitchWithRetainKeys) {
+  json pod = json::parse(R"({"spec":{"containers":[{"name":"c","image":"i"}],
+    "volumes":[{"name":"cfg","configMap":{"name":"a","defaultMode":420}},{"name":"tmp","emptyDir":{}}]}})");
+  // kubectl's patch when a manifest turns volume cfg from a configMap into a secret
+  const char* patch = R"({"spec":{"$setElementOrder/volumes":[{"name":"cfg"},{"name":"tmp"}],
+    "volumes":[{"$retainKeys":["name","secret"],"configMap":null,"name":"cfg","secret":{"secretName":"s"}}]}})";
+  auto r = apply_patch(PatchType::StrategicMerge, {"", "v1", "Pod"}, pod, patch);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)["spec"]["volumes"], json::parse(R"([{"name":"cfg","secret":{"secretName":"s"}},{"name":"tmp","emptyDir":{}}])"));
+}
+
+TEST(StrategicMerge, ServicePortsMergeByPort) {
+  json svc = json::parse(R"({"spec":{"ports":[{"name":"http","port":80,"targetPort":80,"protocol":"TCP"},{"name":"https","port":443,"protocol":"TCP"}]}})");
+  auto r = apply_patch(PatchType::StrategicMerge, {"", "v1", "Service"}, svc,
+                       R"({"spec":{"$setElementOrder/ports":[{"port":80}],"ports":[{"port":80,"targetPort":8080},{"$patch":"delete","port":443}]}})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)["spec"]["ports"], json::parse(R"([{"name":"http","port":80,"targetPort":8080,"protocol":"TCP"}])"));
+}
+
+}  // namespace
+}  // namespace skiff::apimachinery
