@@ -1,6 +1,7 @@
 #include "skiff/client/reflector.h"
 
 #include <condition_variable>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -69,6 +70,12 @@ Reflector::Next Reflector::watch_once(std::stop_token outer) {
   options.resource_version = last_resource_version();
   options.allow_bookmarks = true;
   options.timeout_seconds = options_.watch_timeout_seconds;
+  if (options.timeout_seconds == 0) {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    options.timeout_seconds = 300 + static_cast<int>(rng() % 300);
+  } else if (options.timeout_seconds < 0) {
+    options.timeout_seconds = 0;
+  }
   auto result = lw_.watch(
       options,
       [&](WatchEvent&& ev) {

@@ -73,6 +73,8 @@ TEST(InformerTest, ListThenWatchDeliversEventsInOrder) {
   ASSERT_EQ(fake->watch_calls.size(), 2u);
   EXPECT_EQ(fake->watch_calls[0].resource_version, "2");
   EXPECT_TRUE(fake->watch_calls[0].allow_bookmarks);
+  EXPECT_GE(fake->watch_calls[0].timeout_seconds, 300);  // kube's 300..600 s
+  EXPECT_LT(fake->watch_calls[0].timeout_seconds, 600);
   EXPECT_EQ(fake->watch_calls[1].resource_version, "5");
   EXPECT_EQ(informer.reflector().lists(), 1u);
 }

@@ -29,8 +29,9 @@ struct ReflectorOptions {
   int64_t page_size = 500;
   std::chrono::milliseconds initial_backoff{800};
   std::chrono::milliseconds max_backoff{30000};
-  // Asked of the server per watch; streams end after it and are re-opened
-  // (kube's reflector picks 300..600 s at random).
+  // Asked of the server per watch; streams end after it and are re-opened,
+  // so a stream that silently stalls is replaced. 0: a random 300..600 s per
+  // watch, as kube's reflector; negative: none.
   int watch_timeout_seconds = 0;
   std::string name;  // for logs, e.g. "configmaps"
 };
