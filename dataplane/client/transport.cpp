@@ -267,7 +267,9 @@ asio::awaitable<ApiResult<void>> Transport::stream(HttpRequestMessage request,
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    co_await http::async_read(conn->stream, conn->buffer, parser, redirect_error(use_awaitable, ec));
+    // read_some, not read: read would wait for the chunk buffer to fill,
+    // holding back events of a quiet stream.
+    co_await http::async_read_some(conn->stream, conn->buffer, parser, redirect_error(use_awaitable, ec));
     if (ec == http::error::need_buffer) ec = {};
     size_t got = chunk.size() - parser.get().body().size;
     if (got) {
