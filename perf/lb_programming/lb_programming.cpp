@@ -323,6 +323,7 @@ int main(int argc, char** argv) {
   emit_cmd->add_option("--port", layout.port);
   emit_cmd->add_option("--target-port", layout.target_port);
   emit_cmd->add_flag("--udp", layout.udp);
+  emit_cmd->add_flag("--mixed", layout.mixed, "even-numbered services UDP, odd ones TCP");
   emit_cmd->add_flag("--load-balancer", layout.load_balancer);
   emit_cmd->add_flag("--local", layout.local_policy);
   CLI11_PARSE(app, argc, argv);

@@ -39,7 +39,7 @@ std::vector<SynthService> make_services(const ClusterLayout& layout) {
     svc.ns = "perf";
     svc.name = "svc-" + std::to_string(s);
     svc.port_name = "p";
-    svc.udp = layout.udp;
+    svc.udp = layout.mixed ? s % 2 == 0 : layout.udp;
     svc.cluster_ip = cluster_ip_of(s);
     svc.lb_ip = layout.load_balancer ? lb_ip_of(s) : 0;
     svc.local_policy = layout.load_balancer && layout.local_policy;

@@ -33,6 +33,7 @@ struct ClusterLayout {
   size_t services = 10000;
   size_t endpoints_per_service = 10;
   bool udp = false;
+  bool mixed = false;  // even-numbered services UDP, odd ones TCP (overrides udp)
   bool load_balancer = false;  // LoadBalancer services (ingress IP 10.210.x.y, no nodePorts)
   bool local_policy = false;
   uint16_t port = 80;

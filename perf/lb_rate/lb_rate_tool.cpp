@@ -87,6 +87,7 @@ struct FloodOptions {
   std::string ifname = "eth0";
   std::string dst_mac;
   size_t services = 1;
+  size_t stride = 1, offset = 0;  // targets: services offset, offset + stride, ...
   uint16_t port = 80;
   double seconds = 2;
   bool established = false;
@@ -155,12 +156,12 @@ int udp_flood(const FloodOptions& o) {
       const uint64_t k = counter % o.flows;
       src = 0x0ac8000au + static_cast<uint32_t>(k / 60000);  // 10.200.0.10 and up
       sport = static_cast<uint16_t>(1024 + k % 60000);
-      service = k % o.services;
+      service = o.offset + o.stride * (k % o.services);
     } else {
       // A 5-tuple never seen before: sources walk 10.201.0.0/16 x ports 1024-65023.
       src = o.src_base + static_cast<uint32_t>((counter / 64000) % 65000 + 1);
       sport = static_cast<uint16_t>(1024 + counter % 64000);
-      service = rng() % o.services;
+      service = o.offset + o.stride * (rng() % o.services);
     }
     ++counter;
     ip->saddr = htonl(src);
@@ -200,6 +201,7 @@ int udp_flood(const FloodOptions& o) {
 
 struct ConnectOptions {
   size_t services = 1;
+  size_t stride = 1, offset = 0;
   uint16_t port = 80;
   double seconds = 2;
   size_t concurrency = 32;
@@ -220,7 +222,7 @@ int tcp_connect(const ConnectOptions& o) {
     sockaddr_in dst{};
     dst.sin_family = AF_INET;
     dst.sin_port = htons(o.port);
-    dst.sin_addr.s_addr = htonl(skiff::perf::lb_ip_of(rng() % o.services));
+    dst.sin_addr.s_addr = htonl(skiff::perf::lb_ip_of(o.offset + o.stride * (rng() % o.services)));
     int r = connect(s, reinterpret_cast<sockaddr*>(&dst), sizeof dst);
     if (r != 0 && errno != EINPROGRESS) {
       ++errors;
@@ -386,7 +388,9 @@ int main(int argc, char** argv) {
   auto* f = app.add_subcommand("udp-flood", "UDP to the services' LoadBalancer IPs");
   f->add_option("--ifname", flood.ifname);
   f->add_option("--dst-mac", flood.dst_mac, "the node's MAC on the link")->required();
-  f->add_option("--services", flood.services);
+  f->add_option("--services", flood.services, "how many services to target");
+  f->add_option("--stride", flood.stride);
+  f->add_option("--offset", flood.offset);
   f->add_option("--port", flood.port);
   f->add_option("--seconds", flood.seconds);
   f->add_flag("--established", flood.established, "a fixed set of flows instead of a new flow per packet");
@@ -394,7 +398,9 @@ int main(int argc, char** argv) {
 
   ConnectOptions conn;
   auto* c = app.add_subcommand("tcp-connect", "connect/reset loop to the services");
-  c->add_option("--services", conn.services);
+  c->add_option("--services", conn.services, "how many services to target");
+  c->add_option("--stride", conn.stride);
+  c->add_option("--offset", conn.offset);
   c->add_option("--port", conn.port);
   c->add_option("--seconds", conn.seconds);
   c->add_option("--concurrency", conn.concurrency);
