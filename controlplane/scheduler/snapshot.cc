@@ -39,12 +39,6 @@ void NodeCounts::add(NodeId node, int32_t delta) {
   entries_.pop_back();
 }
 
-uint32_t NodeInfo::label_value(uint32_t key_id) const {
-  for (const auto& [k, v] : label_ids)
-    if (k == key_id) return v;
-  return kNone;
-}
-
 // A wildcard address (0.0.0.0) conflicts with the same port/protocol on any
 // address, and any address conflicts with the wildcard (HostPortInfo).
 bool NodeInfo::port_conflicts(const HostPort& p) const {
@@ -68,8 +62,20 @@ NodeId ClusterSnapshot::node_slot(const std::string& name) {
     nodes_.emplace_back();
   }
   nodes_[id].view.name = name;
+  nodes_[id].id = id;
+  nodes_[id].label_columns = &label_columns_;
   node_ids_.emplace(name, id);
   return id;
+}
+
+// Writes the node's labels into the columns, or clears them (kNone).
+void ClusterSnapshot::set_label_columns(NodeId id, bool write) {
+  for (const auto& [k, v] : nodes_[id].label_ids) {
+    if (label_columns_.size() <= k) label_columns_.resize(k + 1);
+    auto& column = label_columns_[k];
+    if (column.size() <= id) column.resize(nodes_.size(), kNone);
+    column[id] = write ? v : kNone;
+  }
 }
 
 void ClusterSnapshot::release_node_if_unused(NodeId id) {
@@ -82,9 +88,11 @@ void ClusterSnapshot::release_node_if_unused(NodeId id) {
 NodeId ClusterSnapshot::upsert_node(NodeView view) {
   NodeId id = node_slot(view.name);
   NodeInfo& n = nodes_[id];
+  set_label_columns(id, false);
   n.label_ids.clear();
   for (const auto& [k, v] : view.labels) n.label_ids.emplace_back(strings_.intern(k), strings_.intern(v));
   std::sort(n.label_ids.begin(), n.label_ids.end());
+  set_label_columns(id, true);
   n.view = std::move(view);
   if (!n.present) {
     n.present = true;
@@ -104,6 +112,8 @@ bool ClusterSnapshot::remove_node(const std::string& name) {
   nodes_[last].order_pos = n.order_pos;
   order_.pop_back();
   n.present = false;
+  set_label_columns(id, false);
+  n.label_ids.clear();
   // Pods still bound there stay counted (kube keeps them until deleted).
   release_node_if_unused(id);
   return true;

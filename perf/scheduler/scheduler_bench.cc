@@ -7,6 +7,8 @@
 // kube-scheduler is not installed here, so its figure is the one its own
 // scheduler_perf CI publishes for SchedulingBasic/5000Nodes (about 700-800
 // pods/s, perf-dash "SchedulingThroughput"); the ratio is against that.
+//
+// Usage: scheduler_bench [nodes=5000] [pods=10000] [workload-name-substring]
 #include <fmt/core.h>
 
 #include <chrono>
@@ -153,6 +155,7 @@ Outcome run(int nodes, int pods, const std::function<json(int)>& make_pod) {
 int main(int argc, char** argv) {
   int nodes = argc > 1 ? std::atoi(argv[1]) : 5000;
   int pods = argc > 2 ? std::atoi(argv[2]) : 10000;
+  std::string only = argc > 3 ? argv[3] : "";  // run only workloads whose name contains this
   struct Workload {
     const char* name;
     std::function<json(int)> make;
@@ -173,6 +176,7 @@ int main(int argc, char** argv) {
              kKubeLow, kKubeHigh);
   fmt::print("{:<32} {:>8} {:>12} {:>8} {:>18}\n", "workload", "pods/s", "pods/CPU-s", "bound", "x kube (700-800)");
   for (const auto& w : workloads) {
+    if (!only.empty() && std::string(w.name).find(only) == std::string::npos) continue;
     Outcome o = run(nodes, pods, w.make);
     std::string name = w.name;
     if (name.size() > 32) name = "Mix";

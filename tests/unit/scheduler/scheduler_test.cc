@@ -110,3 +110,30 @@ TEST(Scheduler, SpreadAcrossZonesEndToEnd) {
 
 }  // namespace
 }  // namespace skiff::scheduler
+
+namespace skiff::scheduler {
+namespace {
+
+TEST(ClusterSnapshot, LabelColumnsFollowNodeUpdatesAndRemovals) {
+  using testing::NodeBuilder;
+  ClusterSnapshot snap;
+  NodeId n1 = snap.upsert_node(NodeBuilder("n1").label("zone", "a").view());
+  uint32_t zone = snap.strings().find("zone");
+  ASSERT_NE(zone, kNone);
+  EXPECT_EQ(snap.node(n1).label_value(zone), snap.strings().find("a"));
+  snap.upsert_node(NodeBuilder("n1").label("zone", "b").view());
+  EXPECT_EQ(snap.node(n1).label_value(zone), snap.strings().find("b"));
+  snap.upsert_node(NodeBuilder("n1").view());
+  EXPECT_EQ(snap.node(n1).label_value(zone), kNone);
+  snap.upsert_node(NodeBuilder("n1").label("zone", "c").view());
+  NodeId n2 = snap.upsert_node(NodeBuilder("n2").view());
+  EXPECT_EQ(snap.node(n2).label_value(zone), kNone) << "a node added later has no stale column entry";
+  ASSERT_TRUE(snap.remove_node("n1"));
+  NodeId n3 = snap.upsert_node(NodeBuilder("n3").view());  // may reuse n1's slot
+  EXPECT_EQ(snap.node(n3).label_value(zone), kNone);
+  EXPECT_EQ(snap.node_count(), 2u);
+  EXPECT_EQ(snap.node(n2).label_value(snap.strings().find("kubernetes.io/hostname")), snap.strings().find("n2"));
+}
+
+}  // namespace
+}  // namespace skiff::scheduler
