@@ -52,6 +52,7 @@ std::string custom_name(const GroupVersionKind& gvk) {
 
 class Generator {
  public:
+
   // The schema of a field; named schemas become references and are emitted once.
   json field(const Schema& s, bool top = false) {
     if (!top && !s.name.empty()) {

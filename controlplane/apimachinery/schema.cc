@@ -17,6 +17,7 @@ SchemaRegistry build_builtin() {
   builtin::add_meta(defs);
   builtin::add_core(defs);
   builtin::add_groups(defs);
+  builtin::add_descriptions(reg);
   return reg;
 }
 

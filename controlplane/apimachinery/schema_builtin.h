@@ -30,5 +30,6 @@ struct Defs {
 void add_meta(Defs&);
 void add_core(Defs&);
 void add_groups(Defs&);  // apps, batch, networking, rbac, ...
+void add_descriptions(SchemaRegistry&);  // explain texts of the most used fields
 
 }  // namespace skiff::apimachinery::builtin

@@ -20,8 +20,8 @@ SchemaRef Defs::kind(const GroupVersionKind& gvk, std::string name, std::string 
                 {"kind", str("Kind is a string value representing the REST resource this object represents.")},
                 {"metadata", use(meta.object_meta).desc("Standard object's metadata.")}});
   for (const auto& [k, v] : fields) {
-    // spec and status get kube's generic wording unless they carry their own.
-    if ((std::string_view(k) == "spec" || std::string_view(k) == "status") && v->description.empty())
+    // spec and status get kube's generic wording (the definitions keep their own).
+    if (std::string_view(k) == "spec" || std::string_view(k) == "status")
       s.raw().properties[k] = use(v).desc(std::string_view(k) == "spec"
                                               ? "Spec defines the desired behavior of the " + gvk.kind + "."
                                               : "Status is the most recently observed status of the " + gvk.kind +
