@@ -38,6 +38,7 @@ struct Action {
   std::string name;
   std::string uid;          // Delete/Patch precondition when known
   std::string patch_type;   // Patch only
+  std::string subresource;  // e.g. "finalize" for a Namespace Update
   Json object;
   // Slow-start batches: actions with the same batch may run in parallel; the
   // executor must not start batch N+1 when an action of batch N failed (the
