@@ -15,7 +15,7 @@ Json obj(const std::string& kind, const std::string& name, Json owners = Json::a
   return o;
 }
 
-Json ref(const Json& owner, bool block = true) {
+Json owner_ref(const Json& owner, bool block = true) {
   return Json{{"apiVersion", owner["apiVersion"]}, {"kind", owner["kind"]}, {"name", name_of(owner)},
               {"uid", uid_of(owner)}, {"controller", true}, {"blockOwnerDeletion", block}};
 }
@@ -63,8 +63,8 @@ struct Tree {
 Tree build(Cluster& c) {
   Tree t;
   t.deploy = c.store.put(obj("Deployment", "web"), c.now);
-  t.rs = c.store.put(obj("ReplicaSet", "web-1", Json::array({ref(t.deploy)})), c.now);
-  t.pod = c.store.put(obj("Pod", "web-1-a", Json::array({ref(t.rs)})), c.now);
+  t.rs = c.store.put(obj("ReplicaSet", "web-1", Json::array({owner_ref(t.deploy)})), c.now);
+  t.pod = c.store.put(obj("Pod", "web-1-a", Json::array({owner_ref(t.rs)})), c.now);
   return t;
 }
 
@@ -107,7 +107,7 @@ TEST(GarbageCollector, DanglingReferenceNextToALiveOwnerIsRemoved) {
   Json a = c.store.put(obj("ConfigMap", "a"), c.now);
   Json gone = obj("ConfigMap", "gone");
   gone["metadata"]["uid"] = "uid-gone";
-  Json r1 = ref(a, false), r2 = ref(gone, false);
+  Json r1 = owner_ref(a, false), r2 = owner_ref(gone, false);
   r1["controller"] = false;
   r2["controller"] = false;
   c.store.put(obj("Secret", "s", Json::array({r1, r2})), c.now);
@@ -121,9 +121,9 @@ TEST(GarbageCollector, DanglingReferenceNextToALiveOwnerIsRemoved) {
 TEST(GarbageCollector, CyclesAreReportedOnceAndForegroundDeletionCompletes) {
   Cluster c;
   Json a = c.store.put(obj("ConfigMap", "a"), c.now);
-  Json b = c.store.put(obj("ConfigMap", "b", Json::array({ref(a)})), c.now);
+  Json b = c.store.put(obj("ConfigMap", "b", Json::array({owner_ref(a)})), c.now);
   Json* am = c.store.get_mutable("ConfigMap", "default", "a");
-  (*am)["metadata"]["ownerReferences"] = Json::array({ref(b)});
+  (*am)["metadata"]["ownerReferences"] = Json::array({owner_ref(b)});
   auto cycle = find_owner_cycle(*c.store.get("ConfigMap", "default", "a"), c.store);
   EXPECT_EQ(cycle, (std::vector<std::string>{"ConfigMap/a", "ConfigMap/b"}));
   auto r = collect_garbage(*c.store.get("ConfigMap", "default", "a"), c.ctx());
@@ -141,7 +141,7 @@ TEST(GarbageCollector, ConflictingControllersAreReported) {
   Cluster c;
   Json a = c.store.put(obj("ReplicaSet", "a"), c.now);
   Json b = c.store.put(obj("ReplicaSet", "b"), c.now);
-  c.store.put(obj("Pod", "p", Json::array({ref(a), ref(b)})), c.now);
+  c.store.put(obj("Pod", "p", Json::array({owner_ref(a), owner_ref(b)})), c.now);
   auto r = collect_garbage(*c.store.get("Pod", "default", "p"), c.ctx());
   ASSERT_EQ(r.count(Verb::Event), 1u);
   EXPECT_EQ(r.actions[0].object["reason"], "ConflictingControllers");
