@@ -147,8 +147,11 @@ Result<> CriClient::stop_container(const std::string& container_id, int64_t grac
   cri::StopContainerRequest req;
   req.set_container_id(container_id);
   req.set_timeout(grace_seconds);
+  // Stopping waits for the process to exit and its shim to report it; a
+  // loaded node needs longer than a status call.
+  Duration base = timeout.count() > 0 ? timeout : std::max(default_timeout_, Duration(std::chrono::seconds(30)));
   auto r = invoke(stubs_->runtime.get(), &cri::RuntimeService::Stub::StopContainer, req,
-                  SKIFF_CRI_TIMEOUT(timeout) + std::chrono::seconds(grace_seconds), "StopContainer");
+                  base + std::chrono::seconds(grace_seconds), "StopContainer");
   if (!r) return std::unexpected(r.error());
   return {};
 }

@@ -27,7 +27,7 @@ struct KubeletConfig {
   BackoffPolicy image_backoff;                          // failed pulls
   // How often a pod's worker looks at its containers when nothing else is
   // due (container exits are noticed at this rate).
-  std::chrono::milliseconds sync_interval = std::chrono::milliseconds(500);
+  std::chrono::milliseconds sync_interval = std::chrono::seconds(1);
   std::string runtime_handler;                          // RuntimeClass handler ("" = default)
 };
 

@@ -676,11 +676,21 @@ void PodWorker::do_terminate(const PodSpec& spec, int64_t grace_seconds) {
   if (auto list = cri_->list_pod_sandbox(filter))
     for (const auto& sb : list->items())
       if (std::find(ids.begin(), ids.end(), sb.id()) == ids.end()) ids.push_back(sb.id());
+  // Retried: a busy runtime may miss a deadline, and a pod reported gone
+  // must not leave its sandbox (and its address) behind.
   for (const auto& id : ids) {
-    if (auto r = cri_->stop_pod_sandbox(id); !r)
-      spdlog::warn("pod {}: stop sandbox {}: {}", spec.key(), id, r.error().message);
-    if (auto r = cri_->remove_pod_sandbox(id); !r)
-      spdlog::warn("pod {}: remove sandbox {}: {}", spec.key(), id, r.error().message);
+    for (int attempt = 0;; ++attempt) {
+      auto stopped = cri_->stop_pod_sandbox(id);
+      auto removed = stopped ? cri_->remove_pod_sandbox(id) : Result<>{};
+      if (stopped && removed) break;
+      std::string why = !stopped ? stopped.error().message : removed.error().message;
+      if (attempt >= 9) {
+        spdlog::error("pod {}: giving up removing sandbox {}: {}", spec.key(), id, why);
+        break;
+      }
+      spdlog::warn("pod {}: removing sandbox {} (will retry): {}", spec.key(), id, why);
+      std::this_thread::sleep_for(std::chrono::seconds(1 + attempt));
+    }
   }
   remove_pod_directory(config_.root_dir, spec.uid);
   std::error_code ec;

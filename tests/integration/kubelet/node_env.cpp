@@ -82,7 +82,7 @@ Result<std::unique_ptr<NodeEnv>> NodeEnv::create(const NodeEnvOptions& options) 
   kc.dns.servers = {"10.96.0.10"};
   kc.restart_backoff = options.restart_backoff;
   kc.image_backoff = options.restart_backoff;
-  kc.sync_interval = std::chrono::milliseconds(200);
+  kc.sync_interval = options.sync_interval;
   KubeletHooks hooks;
   NodeEnv* self = env.get();
   hooks.on_event = [self](const PodSpec& pod, const KubeletEvent& e) {

@@ -27,6 +27,7 @@ struct NodeEnvOptions {
   std::filesystem::path pause;        // skiff-pause
   BackoffPolicy restart_backoff{std::chrono::seconds(1), std::chrono::seconds(8), std::chrono::minutes(10)};
   std::string test_image = "skiff/busybox:test";
+  std::chrono::milliseconds sync_interval = std::chrono::milliseconds(200);
   // Also told of every status (benchmarks time phase changes with it).
   std::function<void(const PodSpec&, const nlohmann::json&)> on_status;
 };
