@@ -209,7 +209,13 @@ asio::awaitable<ApiResult<RestResponse>> Transport::exchange(HttpRequestMessage 
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     if (!ec) co_await http::async_read(c.stream, c.buffer, parser, redirect_error(use_awaitable, ec));
     if (ec) {
-      if (reused && attempt == 0 && stale_connection_error(ec)) continue;
+      if (reused && attempt == 0 && stale_connection_error(ec)) {
+        // The server closed it (idle timeout, restart): the other idle
+        // connections are likely as dead. Retry once on a fresh one.
+        std::lock_guard lock(mu_);
+        idle_.clear();
+        continue;
+      }
       if (ec == beast::error::timeout) co_return connection_error("request to " + url_.host_header + " timed out");
       co_return connection_error("request to " + url_.host_header + " failed: " + ec.message());
     }

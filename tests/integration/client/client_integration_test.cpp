@@ -320,7 +320,8 @@ TEST(ClientRestartTest, WatchSurvivesAServerRestart) {
 
   server.stop();
   ASSERT_TRUE(server.start(error)) << error;  // same data dir and port: same CA and kubeconfig
-  ASSERT_TRUE(c.create(cm_ref(), config_map("y", "restart", {{"n", "2"}}))) << "create after restart";
+  auto created = c.create(cm_ref(), config_map("y", "restart", {{"n", "2"}}));
+  ASSERT_TRUE(created) << "create after restart: " << created.error().str();
   ASSERT_TRUE(c.remove(cm_ref("x")));
   ASSERT_TRUE(eventually([&] {
     return informer.store().get("default/y") != nullptr && informer.store().get("default/x") == nullptr;
