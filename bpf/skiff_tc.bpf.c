@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* tc on the host side of pod veths. Ingress (tc_from_pod) sees what a pod
- * sends: replies of translated flows are restored first, then packets to a
- * frontend are DNATed (SNATed to the hairpin address when a pod reaches
- * itself). Egress (tc_to_pod) restores replies on their way into a pod
- * (replies from remote backends that the stack routed here). */
+/* tc programs.
+ * - tc_from_pod (ingress of the host side of pod veths) sees what a pod
+ *   sends: replies of translated flows are restored first, then packets to
+ *   a frontend are DNATed (and SNATed to the hairpin address when a pod
+ *   reaches itself).
+ * - tc_to_pod (egress of pod veths) restores replies on their way into a
+ *   pod (replies from remote backends that the stack routed here).
+ * - tc_from_external (ingress of the external devices) finishes what XDP
+ *   passed on untranslated, and serves as the whole path where XDP is not
+ *   attached: frontends with remote backends SNATed to the node, replies of
+ *   such flows restored, both routed straight to their output device. */
 #include "lib/flow.h"
 #include "lib/nat.h"
 #include "lib/reject.h"
@@ -32,14 +38,18 @@ static __always_inline int parse_skb(struct __sk_buff *skb, struct skiff_pkt *p)
 	return r;
 }
 
-static __always_inline int apply(struct __sk_buff *skb, const struct skiff_pkt *p,
-				 const struct nat_plan *plan)
+/* Translates with the plan; packets given a new source are routed here (see
+ * route.h), the others left to the stack. */
+static __always_inline long translate(struct __sk_buff *skb, const struct skiff_pkt *p,
+				      const struct nat_plan *plan)
 {
-	return skb_apply_nat(skb, p, plan) ? SKIFF_TC_ACT_SHOT : SKIFF_TC_ACT_OK;
+	if (skb_apply_nat(skb, p, plan))
+		return SKIFF_TC_ACT_SHOT;
+	return plan->set_src ? skb_route_translated(skb, p, plan) : SKIFF_TC_ACT_OK;
 }
 
-SEC("tc")
-int tc_from_pod(struct __sk_buff *skb)
+/* What both ingress programs do; they differ in whom they SNAT. */
+static __always_inline long lb_ingress(struct __sk_buff *skb, int snat_policy)
 {
 	struct skiff_pkt p;
 	struct nat_plan plan = {};
@@ -53,27 +63,36 @@ int tc_from_pod(struct __sk_buff *skb)
 	if (r != PARSE_OK)
 		return SKIFF_TC_ACT_OK;
 
-	if (lb_reverse(&p, &plan)) {
-		if (skb_apply_nat(skb, &p, &plan))
-			return SKIFF_TC_ACT_SHOT;
-		return skb_redirect_restored(skb, &p, &plan);
-	}
+	if (lb_reverse(&p, &plan))
+		return translate(skb, &p, &plan);
 
 	struct skiff_service *svc = lb_lookup(p.daddr, p.dport, p.proto);
 
 	if (!svc)
 		return SKIFF_TC_ACT_OK;
-	switch (lb_forward(&p, svc, SNAT_HAIRPIN, &plan)) {
+	switch (lb_forward(&p, svc, snat_policy, &plan)) {
 	case FWD_NAT:
-		return apply(skb, &p, &plan);
+		return translate(skb, &p, &plan);
 	case FWD_REJECT:
-		/* Back out of the same veth, into the pod that asked. */
+		/* Back out of the device it came in by, to whoever asked. */
 		if (skb_reject(skb, &p))
 			return SKIFF_TC_ACT_SHOT;
 		return bpf_redirect(skb->ifindex, 0);
 	default:
 		return SKIFF_TC_ACT_SHOT;
 	}
+}
+
+SEC("tc")
+int tc_from_pod(struct __sk_buff *skb)
+{
+	return lb_ingress(skb, SNAT_HAIRPIN);
+}
+
+SEC("tc")
+int tc_from_external(struct __sk_buff *skb)
+{
+	return lb_ingress(skb, SNAT_REMOTE_BACKEND);
 }
 
 SEC("tc")
@@ -84,8 +103,8 @@ int tc_to_pod(struct __sk_buff *skb)
 
 	if (parse_skb(skb, &p) != PARSE_OK)
 		return SKIFF_TC_ACT_OK;
-	if (lb_reverse(&p, &plan))
-		return apply(skb, &p, &plan);
+	if (lb_reverse(&p, &plan) && skb_apply_nat(skb, &p, &plan))
+		return SKIFF_TC_ACT_SHOT;
 	return SKIFF_TC_ACT_OK;
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* XDP on the node's external interfaces: NodePort, LoadBalancer and
- * externalIP frontends (and any other frontend a packet hits here). Packets
- * to a frontend are DNATed (and SNATed to the node when the backend is
- * remote) and passed to the stack, which routes them; replies of those flows
- * are restored here and sent back out with XDP_TX when they leave by the
- * same interface; rejects go straight back out with XDP_TX. */
+ * externalIP frontends (and any other frontend a packet hits here).
+ * - To a local backend: DNAT, then the stack routes it into the pod.
+ * - To a remote backend (DNAT + SNAT to the node) and replies of such flows:
+ *   sent back out with XDP_TX when they leave by the same interface; else
+ *   passed untranslated to tc_from_external, which routes them itself.
+ * - No usable backend: RST / ICMP unreachable straight back with XDP_TX. */
 #include "lib/flow.h"
 #include "lib/nat.h"
 #include "lib/reject.h"
@@ -38,6 +39,8 @@ int skiff_xdp_lb(struct xdp_md *ctx)
 	if (svc) {
 		switch (lb_forward(&p, svc, SNAT_REMOTE_BACKEND, &plan)) {
 		case FWD_NAT:
+			if (plan.set_src)
+				return xdp_tx_translated(ctx, &p, &plan);
 			return xdp_apply_nat(ctx, &p, &plan) ? XDP_DROP : XDP_PASS;
 		case FWD_REJECT:
 			return xdp_reject(ctx, &p);
@@ -45,11 +48,8 @@ int skiff_xdp_lb(struct xdp_md *ctx)
 			return XDP_DROP;
 		}
 	}
-	if (lb_reverse(&p, &plan)) {
-		if (xdp_apply_nat(ctx, &p, &plan))
-			return XDP_DROP;
-		return xdp_tx_restored(ctx, &p, &plan);
-	}
+	if (lb_reverse(&p, &plan))
+		return xdp_tx_translated(ctx, &p, &plan);
 	return XDP_PASS;
 }
 

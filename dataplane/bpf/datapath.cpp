@@ -17,6 +17,7 @@
 #include "skiff_sock.skel.h"
 #include "skiff_tc.skel.h"
 #include "skiff_xdp.skel.h"
+#include "tc_filters.h"
 #include "unique_fd.h"
 
 namespace skiff::dp {
@@ -147,20 +148,14 @@ Result<XdpMode> Datapath::attach_xdp(const std::string& ifname) {
 }
 
 Result<> Datapath::attach_tc(int ifindex) {
-  struct Hook {
-    bpf_tc_attach_point point;
-    bpf_program* prog;
-  } hooks[] = {{BPF_TC_INGRESS, tc_->progs.tc_from_pod}, {BPF_TC_EGRESS, tc_->progs.tc_to_pod}};
-  for (const auto& h : hooks) {
-    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = h.point);
-    int err = bpf_tc_hook_create(&hook);
-    if (err && err != -EEXIST) return fail("create clsact on ifindex " + std::to_string(ifindex), -err);
-    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = bpf_program__fd(h.prog), .flags = BPF_TC_F_REPLACE,
-                .handle = 1, .priority = 1);
-    if (err = bpf_tc_attach(&hook, &opts); err)
-      return fail("attach tc program on ifindex " + std::to_string(ifindex), -err);
-  }
-  return {};
+  if (auto r = attach_tc_filter(ifindex, BPF_TC_INGRESS, tc_->progs.tc_from_pod); !r) return r;
+  return attach_tc_filter(ifindex, BPF_TC_EGRESS, tc_->progs.tc_to_pod);
+}
+
+Result<> Datapath::attach_external_tc(const std::string& ifname) {
+  int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
+  if (!ifindex) return fail_errno("device " + ifname);
+  return attach_tc_filter(ifindex, BPF_TC_INGRESS, tc_->progs.tc_from_external);
 }
 
 Result<> Datapath::attach_cgroup(const std::string& cgroup_path) {
@@ -178,6 +173,12 @@ Result<> Datapath::attach_cgroup(const std::string& cgroup_path) {
 }
 
 Result<> Datapath::uninstall(const std::string& pin_root) {
+  // tc filters first, while the map that identifies them is still pinned.
+  if (UniqueFd services(bpf_obj_get((pin_root + "/skiff_services").c_str())); services) {
+    bpf_map_info info{};
+    uint32_t len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(services.get(), &info, &len) == 0) detach_tc_filters_using(info.id);
+  }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(pin_root + "/links", ec)) {
     if (UniqueFd link(bpf_obj_get(entry.path().c_str())); link) bpf_link_detach(link.get());

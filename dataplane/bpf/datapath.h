@@ -36,11 +36,14 @@ class Datapath {
   Result<XdpMode> attach_xdp(const std::string& ifname);
   // tc on the host side of a pod veth: from_pod on ingress, to_pod on egress.
   Result<> attach_tc(int ifindex);
+  // tc ingress on an external device: what XDP leaves to the stack's side.
+  Result<> attach_external_tc(const std::string& ifname);
   // The socket-level LB on a cgroup v2 directory (the root for the whole node).
   Result<> attach_cgroup(const std::string& cgroup_path);
 
-  // Removes every attachment recorded under the pin root and the pins
-  // themselves (maps included): what `skiff agent --uninstall` does.
+  // Removes every attachment recorded under the pin root, Skiff's tc filters
+  // on this network namespace's devices, and the pins themselves (maps
+  // included): what `skiff agent --uninstall` does.
   static Result<> uninstall(const std::string& pin_root);
 
  private:
