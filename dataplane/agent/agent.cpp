@@ -9,6 +9,7 @@
 #include <ctime>
 #include <unordered_set>
 
+#include "cluster_dns.h"
 #include "conntrack_gc.h"
 #include "datapath.h"
 #include "kernel_lb_maps.h"
@@ -94,6 +95,10 @@ int run_agent(const AgentOptions& o) {
       return 1;
     }
     spdlog::info("XDP attached to {} in {} mode", dev, dp::to_string(*mode));
+    if (auto r = (*datapath)->attach_external_tc(dev); !r) {
+      spdlog::error("tc on {}: {}", dev, r.error().str());
+      return 1;
+    }
   }
   if (o.cgroup != "none") {
     auto cg = o.cgroup.empty() ? cgroup2_root() : Result<std::string>(o.cgroup);
@@ -120,6 +125,12 @@ int run_agent(const AgentOptions& o) {
 
   kube::ObjectCache cache;
   LbController controller(cache, writer, node);
+  ClusterDns dns(io, cache);
+  if (auto r = dns.start({.listen = o.dns_listen, .config_file = o.dns_config}); !r) {
+    spdlog::error("{}", r.error().str());
+    return 1;
+  }
+  controller.serve_locally(dns.frontends());
 
   std::unordered_set<int> tc_attached;
   LinkWatcher links(io, [&](int ifindex, const std::string& name, bool present) {

@@ -19,6 +19,8 @@ struct AgentOptions {
   uint32_t maglev_slots = 0;
   std::string hairpin_addr = "169.254.42.1";
   uint32_t conntrack_gc_seconds = 30;
+  std::string dns_listen = "10.96.0.10:53";  // the cluster DNS service address; "off" disables
+  std::string dns_config;                    // YAML, see dns/README.md
 };
 
 // Runs until SIGINT/SIGTERM. Returns the process exit code.

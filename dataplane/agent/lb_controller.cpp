@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -21,6 +22,9 @@ void LbController::sync_service(const kube::ObjectCache& cache, const std::strin
     auto computed = lb::compute_frontends(*svc, slices, node_);
     for (const auto& p : computed.problems) spdlog::warn("{}", p.str());
     frontends = std::move(computed.frontends);
+    std::erase_if(frontends, [&](const lb::FrontendState& f) {
+      return std::find(local_.begin(), local_.end(), f.key) != local_.end();
+    });
   }
   auto report = writer_.apply(key, frontends);
   for (const auto& e : report.errors) spdlog::error("service {}: {}", key, e);

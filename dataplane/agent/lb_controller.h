@@ -24,6 +24,9 @@ class LbController {
  public:
   LbController(kube::ObjectCache& cache, lb::LbMapWriter& writer, lb::NodeInfo node);
   const LbSyncStats& stats() const { return stats_; }
+  // Frontends this node answers itself (the cluster DNS address): never
+  // programmed, whatever Service claims them. Set before the first sync.
+  void serve_locally(std::vector<lb::L4Addr> frontends) { local_ = std::move(frontends); }
 
  private:
   void on_events(const kube::ObjectCache& cache, const std::vector<kube::ObjectEvent>& events);
@@ -31,6 +34,7 @@ class LbController {
 
   lb::LbMapWriter& writer_;
   lb::NodeInfo node_;
+  std::vector<lb::L4Addr> local_;
   bool initial_sync_done_ = false;
   LbSyncStats stats_;
 };

@@ -44,6 +44,11 @@ void add_agent_command(CLI::App& app) {
   agent_cmd->add_option("--hairpin-address", agent.hairpin_addr,
                         "source address for a pod reaching itself through a service")
       ->capture_default_str();
+  agent_cmd->add_option("--dns-listen", agent.dns_listen,
+                        "where the cluster DNS server answers (made local to the node); off disables")
+      ->capture_default_str();
+  agent_cmd->add_option("--dns-config", agent.dns_config, "cluster DNS configuration (YAML)")
+      ->check(CLI::ExistingFile);
   agent_cmd->add_option("--conntrack-gc-interval", agent.conntrack_gc_seconds, "seconds")
       ->capture_default_str();
   agent_cmd->add_flag("--uninstall", options->uninstall,

@@ -76,12 +76,16 @@ class Agent:
         self.manifests, self.pin_root, self.cgroup = manifests, pin_root, cgroup
         self.proc = None
         self.log = open(manifests.parent / "agent.log", "ab")
+        # Names outside the cluster zone go nowhere but the node's own loopback.
+        self.dns_config = manifests.parent / "dns.yaml"
+        self.dns_config.write_text("upstreams: [127.0.0.1:5353]\nloop_detect: false\n")
 
     def start(self):
         self.proc = subprocess.Popen(
             ["nsenter", f"--net=/var/run/netns/{NODE}", SKIFF, "agent", "--manifests", str(self.manifests),
              "--devices", "ext0", "--node-name", "node1", "--bpf-root", self.pin_root, "--cgroup", self.cgroup,
-             "--pod-interface-prefix", "sk-"], stdout=self.log, stderr=self.log)
+             "--pod-interface-prefix", "sk-", "--dns-config", str(self.dns_config)],
+            stdout=self.log, stderr=self.log)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

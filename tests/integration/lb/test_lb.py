@@ -6,19 +6,23 @@ import json
 import os
 import socket
 
+import dns.message
+import dns.query
+import dns.rcode
 import pytest
 
 import netns
 from conftest import CLIENT, NODE, POD, POD_IP, wait_until
 
-VIP = "10.96.0.10"
+VIP = "10.96.0.20"
+CLUSTER_DNS = "10.96.0.10"  # the agent's default --dns-listen address
 LB_IP = "10.210.0.10"
 NODE_IP = "10.200.0.1"
 
 
-def service(name, cluster_ip, node_port=0, lb_ip=None, affinity=False):
+def service(name, cluster_ip, node_port=0, lb_ip=None, affinity=False, policy=None):
     spec = {"type": "LoadBalancer" if lb_ip else ("NodePort" if node_port else "ClusterIP"),
-            "clusterIP": cluster_ip,
+            "clusterIP": cluster_ip, **(policy or {}),
             "ports": [{"name": "http", "port": 80, "targetPort": "http", **({"nodePort": node_port} if node_port else {})},
                       {"name": "echo", "protocol": "UDP", "port": 81, "targetPort": 8081,
                        **({"nodePort": node_port + 1} if node_port else {})}]}
@@ -31,8 +35,9 @@ def service(name, cluster_ip, node_port=0, lb_ip=None, affinity=False):
     return obj
 
 
-def endpoint_slice(svc, pods, terminating=()):
-    eps = [{"addresses": [POD_IP[i]], "nodeName": "node1",
+def endpoint_slice(svc, pods, terminating=(), remote=()):
+    """Endpoints on pods; those in `remote` claim to run on another node."""
+    eps = [{"addresses": [POD_IP[i]], "nodeName": "node2" if i in remote else "node1",
             "conditions": {"ready": i not in terminating, "serving": True, "terminating": i in terminating}}
            for i in pods]
     return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
@@ -171,6 +176,47 @@ def test_client_ip_affinity_holds(agent):
     wait_until(lambda: agent.backends_of(f"{NODE_IP}:30110/tcp") == backend_addrs([1, 2, 3]), "sticky programmed")
     assert len(spread(lambda: netns.ask_tcp(CLIENT, NODE_IP, 30110), 20)) == 1
     assert len(spread(lambda: netns.ask_tcp(POD[4], "10.96.0.60", 80), 20)) == 1
+
+
+def test_external_traffic_policy_local(agent):
+    """NodePort keeps the client address and uses local endpoints only; the
+    ClusterIP of the same service still uses every endpoint."""
+    write(agent, "local", service("local", "10.96.0.80", node_port=30120, policy={"externalTrafficPolicy": "Local"}),
+          endpoint_slice("local", [1, 2], remote=[2]))
+    wait_until(lambda: agent.backends_of(f"{NODE_IP}:30120/tcp") == backend_addrs([1]), "local programmed")
+    answers = [netns.ask_tcp(CLIENT, NODE_IP, 30120).split() for _ in range(20)]
+    assert {a[0] for a in answers} == {"pod1"}
+    assert {a[1] for a in answers} == {"10.200.0.2"}, "the backend sees the real client"
+    assert set(spread(lambda: netns.ask_tcp(POD[4], "10.96.0.80", 80), 30)) == {"pod1", "pod2"}
+
+
+def test_internal_traffic_policy_local(agent):
+    write(agent, "ilocal", service("ilocal", "10.96.0.81", policy={"internalTrafficPolicy": "Local"}),
+          endpoint_slice("ilocal", [1, 2], remote=[2]))
+    wait_until(lambda: agent.backends_of("10.96.0.81:80/tcp") == backend_addrs([1]), "ilocal programmed")
+    assert set(spread(lambda: netns.ask_tcp(POD[4], "10.96.0.81", 80), 20)) == {"pod1"}
+
+
+def test_nodeport_to_remote_backend_is_snated_and_answered(agent):
+    """A backend on another node must answer through this node: it sees the
+    node's address as the client, and the reply is restored on its way back."""
+    write(agent, "remote", service("remote", "10.96.0.82", node_port=30130), endpoint_slice("remote", [2], remote=[2]))
+    wait_until(lambda: agent.backends_of(f"{NODE_IP}:30130/tcp") == backend_addrs([2]), "remote programmed")
+    for _ in range(10):
+        assert netns.ask_tcp(CLIENT, NODE_IP, 30130).split() == ["pod2", NODE_IP]
+
+
+def test_cluster_dns_answers_pods_on_the_node(web):
+    """The agent answers the cluster DNS address itself, from the same objects."""
+    query = dns.message.make_query("web.test.svc.cluster.local", "A")
+    with netns.inside(POD[4]):
+        answer = dns.query.udp(query, CLUSTER_DNS, timeout=5)
+        over_tcp = dns.query.tcp(query, CLUSTER_DNS, timeout=5)
+    for a in (answer, over_tcp):
+        assert [r.to_text() for rrset in a.answer for r in rrset] == [VIP]
+    missing = dns.message.make_query("nothere.test.svc.cluster.local", "A")
+    with netns.inside(POD[4]):
+        assert dns.query.udp(missing, CLUSTER_DNS, timeout=5).rcode() == dns.rcode.NXDOMAIN
 
 
 def own_cgroup_v2():
