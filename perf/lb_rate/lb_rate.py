@@ -281,6 +281,9 @@ class Bench:
                         continue
                     try:
                         measured = self.measure(mode, n)
+                    except RuntimeError as e:  # one broken mode must not lose the others' figures
+                        print(f"  {n} services, round {rnd + 1}, {mode.name}: FAILED: {e}", flush=True)
+                        continue
                     except subprocess.TimeoutExpired:
                         print(f"  {n} services, {mode.name}: programming took over {self.args.setup_timeout} s; "
                               f"not measured again at this size", flush=True)
