@@ -45,6 +45,7 @@ static __always_inline long translate(struct __sk_buff *skb, const struct skiff_
 {
 	if (skb_apply_nat(skb, p, plan))
 		return SKIFF_TC_ACT_SHOT;
+	count_translated(p, plan);
 	return plan->set_src ? skb_route_translated(skb, p, plan) : SKIFF_TC_ACT_OK;
 }
 
@@ -103,8 +104,11 @@ int tc_to_pod(struct __sk_buff *skb)
 
 	if (parse_skb(skb, &p) != PARSE_OK)
 		return SKIFF_TC_ACT_OK;
-	if (lb_reverse(&p, &plan) && skb_apply_nat(skb, &p, &plan))
+	if (!lb_reverse(&p, &plan))
+		return SKIFF_TC_ACT_OK;
+	if (skb_apply_nat(skb, &p, &plan))
 		return SKIFF_TC_ACT_SHOT;
+	count_translated(&p, &plan);
 	return SKIFF_TC_ACT_OK;
 }
 

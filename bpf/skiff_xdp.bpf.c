@@ -41,7 +41,10 @@ int skiff_xdp_lb(struct xdp_md *ctx)
 		case FWD_NAT:
 			if (plan.set_src)
 				return xdp_tx_translated(ctx, &p, &plan);
-			return xdp_apply_nat(ctx, &p, &plan) ? XDP_DROP : XDP_PASS;
+			if (xdp_apply_nat(ctx, &p, &plan))
+				return XDP_DROP;
+			count_translated(&p, &plan);
+			return XDP_PASS;
 		case FWD_REJECT:
 			return xdp_reject(ctx, &p);
 		default:

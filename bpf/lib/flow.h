@@ -26,7 +26,18 @@ struct nat_plan {
 	__be16 dport;
 	__u8 set_src;
 	__u8 set_dst;
+	__u8 reverse;     /* a reply being restored */
+	__u32 service_id; /* counted by the hook once it translates (count_translated) */
 };
+
+/* Counters of a translated packet. Hooks call it only when they translate,
+ * so a packet XDP leaves to tc is counted once. */
+static __always_inline void count_translated(const struct skiff_pkt *p, const struct nat_plan *plan)
+{
+	count_service(plan->service_id, p->ip_len);
+	if (plan->reverse)
+		count_event(SKIFF_EV_REVNAT);
+}
 
 static __always_inline __be32 snat_source(const struct skiff_pkt *p, const struct skiff_service *svc,
 					  const struct skiff_backend *be, int policy)
@@ -41,8 +52,9 @@ static __always_inline __be32 snat_source(const struct skiff_pkt *p, const struc
 static __always_inline int lb_forward(const struct skiff_pkt *p, const struct skiff_service *svc,
 				      int policy, struct nat_plan *plan)
 {
-	count_service(svc->id, p->ip_len);
+	plan->service_id = svc->id;
 	if (svc->slot_count == 0) {
+		count_service(svc->id, p->ip_len);
 		if (svc->flags & SKIFF_SVC_F_DROP_NO_BACKEND) {
 			count_event(SKIFF_EV_NO_BACKEND_DROP);
 			return FWD_DROP;
@@ -76,8 +88,10 @@ static __always_inline int lb_forward(const struct skiff_pkt *p, const struct sk
 	struct lb_choice c;
 	__u32 hash = flow_hash(p->saddr, p->daddr, p->sport, p->dport, svc->affinity_timeout != 0);
 
-	if (lb_select(svc, bpf_ntohl(p->saddr), hash, now, &c) != LB_OK)
+	if (lb_select(svc, bpf_ntohl(p->saddr), hash, now, &c) != LB_OK) {
+		count_service(svc->id, p->ip_len);
 		return FWD_DROP; /* transient: the client retransmits once the table is whole */
+	}
 
 	struct ct_new_flow f = {
 		.client_addr = p->saddr,
@@ -92,8 +106,10 @@ static __always_inline int lb_forward(const struct skiff_pkt *p, const struct sk
 	};
 	__be16 sport;
 
-	if (ct_create(&fkey, &f, now, &sport))
+	if (ct_create(&fkey, &f, now, &sport)) {
+		count_service(svc->id, p->ip_len);
 		return FWD_DROP;
+	}
 	plan->daddr = c.be->addr;
 	plan->dport = c.be->port;
 	plan->set_src = f.snat_addr != 0;
@@ -114,9 +130,8 @@ static __always_inline int lb_reverse(const struct skiff_pkt *p, struct nat_plan
 	ct_touch(e, bpf_ktime_get_ns(), p->tcp_flags);
 	if (!(e->flags & SKIFF_CT_F_SEEN_REPLY))
 		e->flags |= SKIFF_CT_F_SEEN_REPLY;
-	count_event(SKIFF_EV_REVNAT);
-	count_service(e->service_id, p->ip_len);
-
+	plan->reverse = 1;
+	plan->service_id = e->service_id;
 	plan->set_src = 1;
 	plan->saddr = e->nat_addr;
 	plan->sport = e->nat_port;

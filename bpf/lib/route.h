@@ -57,6 +57,7 @@ static __always_inline int xdp_tx_translated(struct xdp_md *ctx, const struct sk
 		return XDP_PASS;
 	if (xdp_apply_nat(ctx, p, plan))
 		return XDP_DROP;
+	count_translated(p, plan);
 	void *data = (void *)(long)ctx->data;
 	struct ethhdr *eth = data;
 

@@ -36,6 +36,15 @@ class LbFixture : public ::testing::Test {
   }
 
   RunResult xdp(const Bytes& in) { return test_run(xdp_->progs.skiff_xdp_lb, in); }
+  // An external device's whole ingress: XDP, then tc_from_external on what
+  // XDP passes (it leaves translations it cannot send out itself to tc).
+  RunResult external(const Bytes& in) {
+    RunResult r = xdp(in);
+    if (r.err || r.retval != XDP_PASS) return r;
+    RunResult t = test_run(tc_->progs.tc_from_external, r.out);
+    if (!t.err && t.retval == 0) t.retval = XDP_PASS;  // TC_ACT_OK: the stack takes it, as after XDP_PASS
+    return t;
+  }
   RunResult from_pod(const Bytes& in) { return test_run(tc_->progs.tc_from_pod, in); }
   RunResult to_pod(const Bytes& in) { return test_run(tc_->progs.tc_to_pod, in); }
 

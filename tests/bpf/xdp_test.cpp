@@ -1,4 +1,5 @@
-// skiff_xdp: north-south frontends on the external interface.
+// The external interface's ingress (skiff_xdp, then tc_from_external on what
+// XDP passes): north-south frontends.
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 
@@ -16,7 +17,7 @@ TEST_F(XdpTest, TcpDnatToLocalBackendKeepsClientAndChecksums) {
   in.payload = {'h', 'e', 'l', 'l', 'o'};
   in.tcp_flags = kAck | kPsh;
 
-  auto r = xdp(build(in));
+  auto r = external(build(in));
   ASSERT_EQ(r.err, 0);
   EXPECT_EQ(r.retval, XDP_PASS);
   auto want = in;
@@ -33,12 +34,12 @@ TEST_F(XdpTest, UdpDnatAndZeroChecksumStaysZero) {
   auto want = in;
   want.daddr = kPodA;
 
-  auto r = xdp(build(in));
+  auto r = external(build(in));
   EXPECT_EQ(r.retval, XDP_PASS);
   EXPECT_FRAME(r.out, build(want));
 
   in.udp_no_checksum = want.udp_no_checksum = true;
-  r = xdp(build(in));
+  r = external(build(in));
   EXPECT_EQ(r.retval, XDP_PASS);
   EXPECT_FRAME(r.out, build(want));
   EXPECT_EQ(rd16(r.out, 34 + 6), 0);
@@ -47,11 +48,11 @@ TEST_F(XdpTest, UdpDnatAndZeroChecksumStaysZero) {
 TEST_F(XdpTest, ReplyFromBackendIsRestoredToFrontend) {
   maps_->set_backend(2, kPodB, kBackendPort, kTcp, SKIFF_BACKEND_F_LOCAL);
   std::uint32_t id = maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .backends = {2}});
-  ASSERT_EQ(xdp(build(packet(kTcp, kClient, 40001, kVip, 80))).retval, XDP_PASS);
+  ASSERT_EQ(external(build(packet(kTcp, kClient, 40001, kVip, 80))).retval, XDP_PASS);
 
   auto reply = packet(kTcp, kPodB, kBackendPort, kClient, 40001);
   reply.tcp_flags = kSyn | kAck;
-  auto r = xdp(build(reply));
+  auto r = external(build(reply));
   EXPECT_EQ(r.retval, XDP_PASS);
   auto want = reply;
   want.saddr = kVip;
@@ -69,7 +70,7 @@ TEST_F(XdpTest, ReplyFromBackendIsRestoredToFrontend) {
 TEST_F(XdpTest, ConntrackKeepsBackendWhenSlotsChange) {
   auto svc = maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .backends = {1, 2, 3}});
   auto flow = packet(kTcp, kClient, 41000, kVip, 80);
-  ASSERT_EQ(xdp(build(flow)).retval, XDP_PASS);
+  ASSERT_EQ(external(build(flow)).retval, XDP_PASS);
   std::uint32_t first = ct_backend(flow);
   ASSERT_NE(first, 0u);
 
@@ -78,12 +79,12 @@ TEST_F(XdpTest, ConntrackKeepsBackendWhenSlotsChange) {
   auto s = maps_->service(kVip, 80, kTcp);
   maps_->fill_slots(s->slot_offset, s->slot_count, {other});
   flow.tcp_flags = kAck;
-  auto r = xdp(build(flow));
+  auto r = external(build(flow));
   EXPECT_EQ(r.retval, XDP_PASS);
   EXPECT_EQ(rd32(r.out, 30), backend_addr(first));
 
   auto fresh = packet(kTcp, kClient, 41001, kVip, 80);
-  r = xdp(build(fresh));
+  r = external(build(fresh));
   EXPECT_EQ(rd32(r.out, 30), backend_addr(other));
   EXPECT_EQ(maps_->stats(svc).packets, 3u);
 }
@@ -91,14 +92,14 @@ TEST_F(XdpTest, ConntrackKeepsBackendWhenSlotsChange) {
 TEST_F(XdpTest, FreedBackendMakesTheFlowReselect) {
   maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .backends = {1}});
   auto flow = packet(kTcp, kClient, 42000, kVip, 80);
-  ASSERT_EQ(xdp(build(flow)).retval, XDP_PASS);
+  ASSERT_EQ(external(build(flow)).retval, XDP_PASS);
   ASSERT_EQ(ct_backend(flow), 1u);
 
   maps_->free_backend(1);
   auto s = maps_->service(kVip, 80, kTcp);
   maps_->fill_slots(s->slot_offset, s->slot_count, {3});
   flow.tcp_flags = kAck;
-  auto r = xdp(build(flow));
+  auto r = external(build(flow));
   EXPECT_EQ(r.retval, XDP_PASS);
   EXPECT_EQ(rd32(r.out, 30), kPodC);
   EXPECT_EQ(ct_backend(flow), 3u);
@@ -107,7 +108,7 @@ TEST_F(XdpTest, FreedBackendMakesTheFlowReselect) {
 TEST_F(XdpTest, AffinityHoldsAcrossSourcePortsAndExpires) {
   auto id = maps_->add_frontend(
       {.addr = kVip, .port = 80, .proto = kTcp, .backends = {1, 2, 3}, .affinity_timeout = 60});
-  ASSERT_EQ(xdp(build(packet(kTcp, kClient, 43000, kVip, 80))).retval, XDP_PASS);
+  ASSERT_EQ(external(build(packet(kTcp, kClient, 43000, kVip, 80))).retval, XDP_PASS);
   auto a = maps_->affinity(kClient, id);
   ASSERT_TRUE(a);
   std::uint32_t pinned = a->backend_id;
@@ -117,14 +118,14 @@ TEST_F(XdpTest, AffinityHoldsAcrossSourcePortsAndExpires) {
   auto s = maps_->service(kVip, 80, kTcp);
   maps_->fill_slots(s->slot_offset, s->slot_count, {other});
   for (std::uint16_t port = 43001; port < 43020; port++) {
-    auto r = xdp(build(packet(kTcp, kClient, port, kVip, 80)));
+    auto r = external(build(packet(kTcp, kClient, port, kVip, 80)));
     ASSERT_EQ(r.retval, XDP_PASS);
     EXPECT_EQ(rd32(r.out, 30), backend_addr(pinned)) << "source port " << port;
   }
 
   // 61 s since last use with a 60 s timeout: expired, Maglev decides again.
   maps_->put_affinity(kClient, id, {monotonic_ns() - 61'000'000'000ull, pinned, 0});
-  auto r = xdp(build(packet(kTcp, kClient, 43100, kVip, 80)));
+  auto r = external(build(packet(kTcp, kClient, 43100, kVip, 80)));
   EXPECT_EQ(rd32(r.out, 30), backend_addr(other));
   EXPECT_EQ(maps_->affinity(kClient, id)->backend_id, other);
 }
@@ -134,7 +135,7 @@ TEST_F(XdpTest, AffinityIgnoresTerminatingBackend) {
       {.addr = kVip, .port = 80, .proto = kTcp, .backends = {2}, .affinity_timeout = 3600});
   maps_->put_affinity(kClient, id, {monotonic_ns(), 1, 0});
   maps_->set_backend(1, kPodA, kBackendPort, kTcp, SKIFF_BACKEND_F_TERMINATING);
-  auto r = xdp(build(packet(kTcp, kClient, 43500, kVip, 80)));
+  auto r = external(build(packet(kTcp, kClient, 43500, kVip, 80)));
   EXPECT_EQ(rd32(r.out, 30), kPodB);
 }
 
@@ -143,7 +144,7 @@ TEST_F(XdpTest, NoBackendSynGetsRstTheClientAccepts) {
   auto in = packet(kTcp, kClient, 44000, kVip, 80);
   in.seq = 0xfffffff0;  // the ack wraps
   in.ip_options = {1, 1, 1, 0};
-  auto r = xdp(build(in));
+  auto r = external(build(in));
   EXPECT_EQ(r.retval, XDP_TX);
 
   PacketSpec want = packet(kTcp, kVip, 80, kClient, 44000);
@@ -167,7 +168,7 @@ TEST_F(XdpTest, NoBackendDataSegmentGetsRstAtItsAck) {
   in.seq = 777;
   in.ack = 0x12345678;
   in.payload.assign(100, 'x');
-  auto r = xdp(build(in));
+  auto r = external(build(in));
   EXPECT_EQ(r.retval, XDP_TX);
 
   PacketSpec want = packet(kTcp, kVip, 80, kClient, 44001);
@@ -189,7 +190,7 @@ TEST_F(XdpTest, NoBackendUdpGetsPortUnreachable) {
     in.ip_options = opts;
     in.payload.assign(40, 'q');
     Bytes frame = build(in);
-    auto r = xdp(frame);
+    auto r = external(frame);
     EXPECT_EQ(r.retval, XDP_TX);
     EXPECT_FRAME(r.out, build_port_unreachable(frame));
   }
@@ -198,7 +199,7 @@ TEST_F(XdpTest, NoBackendUdpGetsPortUnreachable) {
 
 TEST_F(XdpTest, NoBackendWithDropFlagDrops) {
   maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .flags = SKIFF_SVC_F_DROP_NO_BACKEND});
-  auto r = xdp(build(packet(kTcp, kClient, 45000, kVip, 80)));
+  auto r = external(build(packet(kTcp, kClient, 45000, kVip, 80)));
   EXPECT_EQ(r.retval, XDP_DROP);
   EXPECT_EQ(maps_->event(SKIFF_EV_NO_BACKEND_DROP), 1u);
   EXPECT_EQ(maps_->event(SKIFF_EV_NO_BACKEND_REJECT), 0u);
@@ -207,7 +208,7 @@ TEST_F(XdpTest, NoBackendWithDropFlagDrops) {
 TEST_F(XdpTest, RemoteBackendIsSnatedAndItsReplyReversed) {
   auto id = maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .backends = {3}});
   auto in = packet(kTcp, kClient, 46000, kVip, 80);
-  auto r = xdp(build(in));
+  auto r = external(build(in));
   EXPECT_EQ(r.retval, XDP_PASS);
   auto want = in;
   want.saddr = kNode;
@@ -217,7 +218,7 @@ TEST_F(XdpTest, RemoteBackendIsSnatedAndItsReplyReversed) {
 
   auto reply = packet(kTcp, kPodC, kBackendPort, kNode, 46000);
   reply.tcp_flags = kSyn | kAck;
-  r = xdp(build(reply));
+  r = external(build(reply));
   EXPECT_EQ(r.retval, XDP_PASS);
   auto back = reply;
   back.saddr = kVip;
@@ -229,7 +230,7 @@ TEST_F(XdpTest, RemoteBackendIsSnatedAndItsReplyReversed) {
 
 TEST_F(XdpTest, LocalPolicyFrontendIsNotSnated) {
   maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .backends = {3}, .flags = SKIFF_SVC_F_LOCAL});
-  auto r = xdp(build(packet(kTcp, kClient, 46500, kVip, 80)));
+  auto r = external(build(packet(kTcp, kClient, 46500, kVip, 80)));
   EXPECT_EQ(rd32(r.out, 26), kClient);
 }
 
@@ -244,7 +245,7 @@ TEST_F(XdpTest, SnatProbesAnotherPortWhenTheClientPortIsTaken) {
   other.flags = SKIFF_CT_F_SNAT;
   maps_->put_ct(ct_key(kPodC, kNode, kBackendPort, 47000, kTcp, SKIFF_CT_REVERSE), other);
 
-  auto r = xdp(build(packet(kTcp, kClient, 47000, kVip, 80)));
+  auto r = external(build(packet(kTcp, kClient, 47000, kVip, 80)));
   EXPECT_EQ(r.retval, XDP_PASS);
   EXPECT_EQ(rd32(r.out, 26), kNode);
   std::uint16_t port = rd16(r.out, 34);
@@ -254,7 +255,7 @@ TEST_F(XdpTest, SnatProbesAnotherPortWhenTheClientPortIsTaken) {
 
   auto reply = packet(kTcp, kPodC, kBackendPort, kNode, port);
   reply.tcp_flags = kSyn | kAck;
-  r = xdp(build(reply));
+  r = external(build(reply));
   EXPECT_EQ(rd32(r.out, 30), kClient);
   EXPECT_EQ(rd16(r.out, 36), 47000);
   EXPECT_EQ(rd32(r.out, 26), kVip);
@@ -267,9 +268,9 @@ TEST_F(XdpTest, FinMarksTheFlowClosing) {
   maps_->set_backend(1, kPodA, kBackendPort, kTcp, SKIFF_BACKEND_F_LOCAL);
   maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .backends = {1}});
   auto flow = packet(kTcp, kClient, 48000, kVip, 80);
-  xdp(build(flow));
+  external(build(flow));
   flow.tcp_flags = kFin | kAck;
-  xdp(build(flow));
+  external(build(flow));
   auto e = maps_->ct(ct_key(kClient, kVip, 48000, 80, kTcp, SKIFF_CT_FORWARD));
   ASSERT_TRUE(e);
   EXPECT_TRUE(e->flags & SKIFF_CT_F_CLOSING);
@@ -288,7 +289,7 @@ TEST_F(XdpTest, NonServiceTrafficIsByteIdentical) {
   arp[13] = 0x06;
   frames.push_back(arp);
   for (const auto& f : frames) {
-    auto r = xdp(f);
+    auto r = external(f);
     EXPECT_EQ(r.retval, XDP_PASS);
     EXPECT_EQ(r.out, f);
   }
@@ -301,7 +302,7 @@ TEST_F(XdpTest, IpOptionsAreKeptAndSkippedCorrectly) {
   for (std::size_t n : {4u, 8u, 40u}) {
     auto in = packet(kTcp, kClient, static_cast<std::uint16_t>(49000 + n), kVip, 80);
     in.ip_options.assign(n, 1);  // NOPs
-    auto r = xdp(build(in));
+    auto r = external(build(in));
     EXPECT_EQ(r.retval, XDP_PASS);
     auto want = in;
     want.daddr = kPodA;
@@ -315,7 +316,7 @@ TEST_F(XdpTest, CountersAddPacketsAndBytes) {
   auto id = maps_->add_frontend({.addr = kVip, .port = 80, .proto = kTcp, .backends = {1}});
   auto in = packet(kTcp, kClient, 50000, kVip, 80);
   in.payload.assign(60, 'z');
-  for (int i = 0; i < 3; i++) xdp(build(in));
+  for (int i = 0; i < 3; i++) external(build(in));
   auto st = maps_->stats(id);
   EXPECT_EQ(st.packets, 3u);
   EXPECT_EQ(st.bytes, 3u * (20 + 20 + 60));
