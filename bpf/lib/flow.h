@@ -49,12 +49,10 @@ static __always_inline __be32 snat_source(const struct skiff_pkt *p, const struc
 	return skiff_snat_addr;
 }
 
-static __always_inline int lb_forward(const struct skiff_pkt *p, const struct skiff_service *svc,
-				      int policy, struct nat_plan *plan)
+static __always_inline int lb_forward_plan(const struct skiff_pkt *p, const struct skiff_service *svc,
+					   int policy, struct nat_plan *plan)
 {
-	plan->service_id = svc->id;
 	if (svc->slot_count == 0) {
-		count_service(svc->id, p->ip_len);
 		if (svc->flags & SKIFF_SVC_F_DROP_NO_BACKEND) {
 			count_event(SKIFF_EV_NO_BACKEND_DROP);
 			return FWD_DROP;
@@ -88,10 +86,8 @@ static __always_inline int lb_forward(const struct skiff_pkt *p, const struct sk
 	struct lb_choice c;
 	__u32 hash = flow_hash(p->saddr, p->daddr, p->sport, p->dport, svc->affinity_timeout != 0);
 
-	if (lb_select(svc, bpf_ntohl(p->saddr), hash, now, &c) != LB_OK) {
-		count_service(svc->id, p->ip_len);
+	if (lb_select(svc, bpf_ntohl(p->saddr), hash, now, &c) != LB_OK)
 		return FWD_DROP; /* transient: the client retransmits once the table is whole */
-	}
 
 	struct ct_new_flow f = {
 		.client_addr = p->saddr,
@@ -106,16 +102,27 @@ static __always_inline int lb_forward(const struct skiff_pkt *p, const struct sk
 	};
 	__be16 sport;
 
-	if (ct_create(&fkey, &f, now, &sport)) {
-		count_service(svc->id, p->ip_len);
+	if (ct_create(&fkey, &f, now, &sport))
 		return FWD_DROP;
-	}
 	plan->daddr = c.be->addr;
 	plan->dport = c.be->port;
 	plan->set_src = f.snat_addr != 0;
 	plan->saddr = f.snat_addr;
 	plan->sport = sport;
 	return FWD_NAT;
+}
+
+/* A packet to a frontend: the plan that forwards it (FWD_NAT, counted by the
+ * hook once it translates), or a reject or drop, counted here. */
+static __always_inline int lb_forward(const struct skiff_pkt *p, const struct skiff_service *svc,
+				      int policy, struct nat_plan *plan)
+{
+	int r = lb_forward_plan(p, svc, policy, plan);
+
+	plan->service_id = svc->id;
+	if (r != FWD_NAT)
+		count_service(svc->id, p->ip_len);
+	return r;
 }
 
 /* A reply of a translated flow? Returns 1 with the plan that restores it. */

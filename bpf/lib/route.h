@@ -55,14 +55,11 @@ static __always_inline int xdp_tx_translated(struct xdp_md *ctx, const struct sk
 	if (route_translated(ctx, ctx->ingress_ifindex, p, plan, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
 	    fib.ifindex != ctx->ingress_ifindex)
 		return XDP_PASS;
-	if (xdp_apply_nat(ctx, p, plan))
+	struct ethhdr *eth = (void *)(long)ctx->data;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end || xdp_apply_nat(ctx, p, plan))
 		return XDP_DROP;
 	count_translated(p, plan);
-	void *data = (void *)(long)ctx->data;
-	struct ethhdr *eth = data;
-
-	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
-		return XDP_DROP;
 	__builtin_memcpy(eth->h_dest, fib.dmac, SKIFF_ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fib.smac, SKIFF_ETH_ALEN);
 	return XDP_TX;
