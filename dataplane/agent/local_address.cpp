@@ -1,27 +1,16 @@
 #include "local_address.h"
 
-#include <ifaddrs.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <netinet/in.h>
 
 #include <memory>
 #include <vector>
 
-namespace skiff::agent {
+#include "node_addresses.h"
 
-bool is_local_address(const net::IpAddr& addr) {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return false;
-  bool found = false;
-  for (ifaddrs* a = list; a && !found; a = a->ifa_next)
-    found = a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
-            reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr == addr.v4_be();
-  freeifaddrs(list);
-  return found;
-}
+namespace skiff::agent {
 
 Result<bool> ensure_local_address(const net::IpAddr& addr) {
   if (!addr.is_v4()) return fail("only IPv4 addresses can be made local: " + addr.str());

@@ -8,7 +8,6 @@
 
 namespace skiff::agent {
 
-bool is_local_address(const net::IpAddr& addr);
 // Adds addr/32 to lo unless some interface already has it. Returns whether it added.
 Result<bool> ensure_local_address(const net::IpAddr& addr);
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace skiff::agent {
 
@@ -24,17 +25,34 @@ Result<std::string> default_route_interface() {
   return fail("no IPv4 default route; name the external interfaces with --devices");
 }
 
+namespace {
+
+// Calls fn(interface name, address) for every IPv4 address of this namespace.
+template <class Fn>
+void each_ipv4_address(Fn fn) {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return;
+  for (ifaddrs* a = list; a; a = a->ifa_next)
+    if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET)
+      fn(std::string_view(a->ifa_name),
+         net::IpAddr::v4(reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr));
+  freeifaddrs(list);
+}
+
+}  // namespace
+
 std::vector<net::IpAddr> ipv4_addresses(const std::vector<std::string>& interfaces) {
   std::vector<net::IpAddr> out;
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return out;
-  for (ifaddrs* a = list; a; a = a->ifa_next) {
-    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
-    if (std::find(interfaces.begin(), interfaces.end(), a->ifa_name) == interfaces.end()) continue;
-    out.push_back(net::IpAddr::v4(reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr));
-  }
-  freeifaddrs(list);
+  each_ipv4_address([&](std::string_view name, const net::IpAddr& addr) {
+    if (std::find(interfaces.begin(), interfaces.end(), name) != interfaces.end()) out.push_back(addr);
+  });
   return out;
+}
+
+bool is_local_address(const net::IpAddr& addr) {
+  bool found = false;
+  each_ipv4_address([&](std::string_view, const net::IpAddr& a) { found = found || a == addr; });
+  return found;
 }
 
 Result<std::string> cgroup2_root() {
